@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from shop.catalog.models import Product
+from shop.core.models import TimeStamped
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Order(TimeStamped):
+    """A placed order. Prices, titles, skus and the shipping address are copies, not links."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    number = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    cart = models.OneToOneField("carts.Cart", null=True, blank=True, on_delete=models.SET_NULL, related_name="order")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    subtotal = models.DecimalField(**MONEY)
+    total = models.DecimalField(**MONEY)
+    shipping_name = models.CharField(max_length=300, blank=True)
+    shipping_line1 = models.CharField(max_length=200, blank=True)
+    shipping_line2 = models.CharField(max_length=200, blank=True)
+    shipping_city = models.CharField(max_length=100, blank=True)
+    shipping_postcode = models.CharField(max_length=20, blank=True)
+    shipping_country = models.CharField(max_length=2, blank=True)
+    shipping_phone = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(condition=Q(subtotal__gte=0), name="order_subtotal_not_negative"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "paid", "shipped", "delivered", "cancelled"]),
+                name="order_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="order_status_created_idx"),
+            models.Index(fields=["user", "created_at"], name="order_user_created_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_items")
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=255)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderitem_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderitem_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.sku} ({self.order.number})"
+
+
+class OrderStatusChange(models.Model):
+    """The order's history: one row per status it entered, with who moved it and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=Order.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Order.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        verbose_name = "status change"
+        indexes = [models.Index(fields=["order", "created_at"], name="orderstatus_order_time_idx")]
+
+    def __str__(self):
+        return f"{self.order.number}: {self.from_status or '-'} → {self.to_status}"
+
+
+class IdempotencyKey(models.Model):
+    """A stored answer to a checkout sent with `Idempotency-Key` (Stripe's semantics), per user and key.
+
+    `response_status` is null while the first request is still in flight.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys")
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+        indexes = [models.Index(fields=["expires_at"], name="idempotency_expires_idx")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"

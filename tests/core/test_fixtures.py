@@ -1,0 +1,82 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from shop.accounts.models import Address, User
+from shop.carts.models import Cart, CartItem
+from shop.catalog.models import Category, Product, StockMovement
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+
+
+def load_fixtures():
+    call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+def counts():
+    return {
+        "products": Product.objects.count(),
+        "categories": Category.objects.count(),
+        "users": User.objects.count(),
+        "addresses": Address.objects.count(),
+        "carts": Cart.objects.count(),
+        "cart_items": CartItem.objects.count(),
+    }
+
+
+def test_fixtures_load_the_fakestore_data_set():
+    load_fixtures()
+    assert counts() == {"products": 20, "categories": 4, "users": 10, "addresses": 10, "carts": 7, "cart_items": 14}
+
+
+def test_loading_fixtures_twice_duplicates_nothing():
+    load_fixtures()
+    load_fixtures()
+    assert counts()["products"] == 20
+    assert StockMovement.objects.count() == 20
+
+
+def test_fixture_stock_equals_rating_count_and_its_ledger():
+    load_fixtures()
+    backpack = Product.objects.get(sku="FS-0001")
+    assert (backpack.stock, backpack.rating_count, str(backpack.rating_rate)) == (120, 120, "3.90")
+    for product in Product.objects.prefetch_related("stock_movements"):
+        assert product.stock == sum(m.delta for m in product.stock_movements.all())
+
+
+def test_users_with_two_carts_keep_only_the_newest_open():
+    load_fixtures()
+    for user_id in (1, 3):
+        statuses = sorted(Cart.objects.filter(user_id=user_id).values_list("status", flat=True))
+        assert statuses == ["abandoned", "open"]
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("john@gmail.com", "m38rmF$"), ("kevin@gmail.com", "kev02937@"), ("jimmie@gmail.com", "klein*#%*")],
+)
+def test_data_set_logins_work(email, password):
+    load_fixtures()
+    assert authenticate(email=email, password=password) is not None
+    assert authenticate(email=email, password="wrong") is None
+
+
+def test_new_product_after_loading_gets_a_fresh_id():
+    load_fixtures()
+    product = ProductFactory()
+    assert product.pk > 20
+
+
+def test_committed_fixtures_match_the_converter(tmp_path):
+    source = Path(settings.BASE_DIR).parent / "shared" / "data" / "fakestore"
+    if not source.exists():
+        pytest.skip("../shared/data/fakestore is not beside the project")
+    call_command("build_fixtures", source=source, output=tmp_path, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for fixture in FIXTURES:
+        assert (tmp_path / Path(fixture).name).read_text() == Path(fixture).read_text(), fixture

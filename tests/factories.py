@@ -1,0 +1,114 @@
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from shop.accounts.models import Address, User
+from shop.carts.models import Cart, CartItem
+from shop.catalog.models import Category, Product, Rating, StockMovement
+from shop.orders.models import Order
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    user = factory.SubFactory(UserFactory)
+    label = "Home"
+    line1 = factory.Faker("street_address")
+    city = factory.Faker("city")
+    postcode = factory.Faker("postcode")
+    country = "US"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """Creates the product with its stock recorded as an `initial` movement, as the ledger requires."""
+
+    class Meta:
+        model = Product
+        skip_postgeneration_save = True
+
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    slug = factory.Sequence(lambda n: f"product-{n}")
+    title = factory.Sequence(lambda n: f"Product {n}")
+    description = "A product."
+    price = Decimal("10.00")
+    stock = 10
+    is_active = True
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.categories.set(extracted)
+
+    @factory.post_generation
+    def _initial_movement(obj, create, extracted, **kwargs):
+        if create and obj.stock:
+            StockMovement.objects.create(product=obj, delta=obj.stock, reason=StockMovement.Reason.INITIAL)
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    user = factory.SubFactory(UserFactory)
+    product = factory.SubFactory(ProductFactory)
+    value = 4
+
+
+class CartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cart
+
+    user = factory.SubFactory(UserFactory)
+    status = Cart.Status.OPEN
+
+
+class CartItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CartItem
+
+    cart = factory.SubFactory(CartFactory)
+    product = factory.SubFactory(ProductFactory)
+    quantity = 1
+    reserved_until = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(minutes=30))
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"TEST-{n:06d}")
+    user = factory.SubFactory(UserFactory)
+    subtotal = Decimal("10.00")
+    total = Decimal("10.00")
