@@ -12,6 +12,7 @@ from shop.orders.api import urls as orders_urls
 APP_URLS = (accounts_urls, catalog_urls, carts_urls, orders_urls)
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # no /products.json twins: the schema lists exactly what exists
 for app_urls in APP_URLS:
     for prefix, viewset, basename in app_urls.routes:
         router.register(prefix, viewset, basename=basename)

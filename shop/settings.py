@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "shop.core.admin_site.ShopAdminConfig",  # django.contrib.admin with the shop's AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "shop.core.middleware.TraceIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shop.core.middleware.ApiBodyLimitMiddleware",  # oversized /api/ body -> 413 problem document
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,9 +175,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "shop.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "shop.core.filters.FilterBackend",  # invalid filter values -> 400
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "shop.core.filters.OrderingFilter",  # unknown ordering fields -> 400
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -188,8 +189,11 @@ REST_FRAMEWORK = {
         "auth": env.str("THROTTLE_AUTH", default="20/min"),
         "checkout": env.str("THROTTLE_CHECKOUT", default="30/min"),
     },
+    # Reverse proxies in front of the app (each appends to X-Forwarded-For). 0: throttles count the peer
+    # address only, so a client cannot pick its own identity by sending X-Forwarded-For.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "shop.core.errors.problem_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop.core.schema.ProblemAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -202,6 +206,8 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
     "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY,
     "ALGORITHM": "HS256",
+    # Access tokens carry a hash of the password, so a password change or reset also kills them at once.
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -214,22 +220,45 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CartStatusEnum": "shop.carts.models.Cart.Status",
+        "OrderStatusEnum": "shop.orders.models.Order.Status",
+    },
 }
 
 # --- Shop rules -----------------------------------------------------------------------------------
 CART_RESERVATION_TTL_MINUTES = env.int("CART_RESERVATION_TTL_MINUTES", default=30)
 CART_ABANDON_TTL_MINUTES = env.int("CART_ABANDON_TTL_MINUTES", default=120)
+CART_MAX_LINES = env.int("CART_MAX_LINES", default=50)  # lines per cart: limits reservation hoarding
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 
+# --- Import/export (admin) ------------------------------------------------------------------------
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"  # <app>.import_<model>, created by `setup_roles`
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# The file between preview and confirm must be visible to every worker: Redis when configured,
+# otherwise MEDIA_ROOT (shared by the workers of a machine; mount it shared across machines).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    "import_export.tmp_storages.CacheStorage" if REDIS_URL else "import_export.tmp_storages.MediaStorage"
+)
+
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# json: one JSON object per line (shop/core/logging.py), with the request's trace id; plain: for humans.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"trace_id": {"()": "shop.core.logging.TraceIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(trace_id)s] %(message)s"},
+        "json": {"()": "shop.core.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["trace_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -8,11 +8,12 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connections
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from shop.core.exceptions import DomainError
 
@@ -50,11 +51,27 @@ def problem_json_response(body: dict) -> JsonResponse:
 
 
 def _field_errors(detail) -> dict:
+    """`{field: [message, ...]}`, the one shape the schema documents. Errors of nested serializers get
+    dotted keys (`"add.0.quantity"`: the `quantity` of the first `add` entry)."""
+    errors: dict[str, list] = {}
     if isinstance(detail, dict):
-        return {key: value if isinstance(value, (list, dict)) else [value] for key, value in detail.items()}
-    if isinstance(detail, list):
-        return {"non_field_errors": detail}
-    return {"non_field_errors": [detail]}
+        for key, value in detail.items():
+            _flatten_errors(str(key), value, errors)
+    else:
+        _flatten_errors("non_field_errors", detail, errors)
+    return errors
+
+
+def _flatten_errors(key: str, value, errors: dict) -> None:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _flatten_errors(f"{key}.{name}", item, errors)
+    elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        for index, item in enumerate(value):
+            if item:  # a valid entry of a list of objects has no errors: `{}`
+                _flatten_errors(f"{key}.{index}", item, errors)
+    else:
+        errors.setdefault(key, []).extend(value if isinstance(value, list) else [value])
 
 
 def _drf_problem(exc: exceptions.APIException) -> Response:
@@ -68,6 +85,9 @@ def _drf_problem(exc: exceptions.APIException) -> Response:
         body = problem(
             exc.status_code, code, title, "One or more fields are invalid.", errors=_field_errors(exc.detail)
         )
+    elif isinstance(exc.detail, dict) and "detail" in exc.detail:
+        # simplejwt's InvalidToken: {"detail": ..., "code": ..., "messages": [token internals]}
+        body = problem(exc.status_code, code, title, str(exc.detail["detail"]))
     elif isinstance(exc.detail, (dict, list)):
         body = problem(exc.status_code, code, title, title, errors=_field_errors(exc.detail))
     else:
@@ -81,7 +101,22 @@ def _server_error_body(request) -> dict:
 
 
 def problem_exception_handler(exc, context):
-    request = context.get("request")
+    response = _problem_for(exc, context.get("request"))
+    set_rollback()  # as DRF's own handler does: with ATOMIC_REQUESTS the request's transaction is undone
+    if isinstance(exc, DatabaseError):
+        _roll_back_broken_transactions()
+    return response
+
+
+def _roll_back_broken_transactions() -> None:
+    """After a database error inside `atomic()`, the transaction cannot run another query (PostgreSQL);
+    mark it for rollback so the enclosing block undoes it instead of failing later with an obscure error."""
+    for conn in connections.all(initialized_only=True):
+        if conn.in_atomic_block:
+            conn.set_rollback(True)
+
+
+def _problem_for(exc, request) -> Response:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -91,13 +126,23 @@ def problem_exception_handler(exc, context):
             exc.detail = exc.detail or "Not found."
         return _drf_problem(exc)
     if isinstance(exc, DomainError):
-        return problem_response(problem(exc.status, exc.code, exc.title, exc.detail, **exc.extra))
+        extra = dict(exc.extra)
+        if "errors" in extra:
+            extra["errors"] = _field_errors(extra["errors"])
+        return problem_response(problem(exc.status, exc.code, exc.title, exc.detail, **extra))
     if isinstance(exc, RequestDataTooBig):
         return problem_response(problem(413, "payload_too_large", "Payload too large", str(exc)))
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.error("database unavailable: %s", exc, extra={"trace_id": getattr(request, "trace_id", None)})
         return problem_response(
             problem(503, "service_unavailable", "Service unavailable", "The database is not reachable; try again.")
+        )
+    if isinstance(exc, (DataError, OverflowError)):
+        # A value the database cannot hold (an id or amount out of range) came from the request: a 400,
+        # logged with its traceback because a serializer should have refused it first.
+        logger.warning("out-of-range input reached the database", exc_info=exc)
+        return problem_response(
+            problem(400, "validation_error", "Validation failed", "A value in the request is out of range.")
         )
     if isinstance(exc, DatabaseError):
         logger.exception("database error", extra={"trace_id": getattr(request, "trace_id", None)})

@@ -44,3 +44,19 @@ class ServiceUnavailable(DomainError):
     status = 503
     code = "service_unavailable"
     title = "Service unavailable"
+
+
+class InvalidInput(DomainError):
+    """400 `validation_error` with field errors, for rules a service checks: `InvalidInput({"parent": [msg]})`."""
+
+    title = "Validation failed"
+
+    def __init__(self, errors: dict, detail: str = "One or more fields are invalid."):
+        super().__init__(detail, extra={"errors": errors})
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    title = "Not found"

@@ -9,6 +9,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     page_size_aliases = ("page_size", "limit")
     max_page_size = 100
+    page_size_query_description = "Results per page: 1 to 100 (larger values are clamped to 100), default 20."
+    page_query_description = "1-based page number; a page past the end is a 404 problem."
 
     def get_page_size(self, request):
         for name in self.page_size_aliases:
@@ -33,6 +35,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:  # 0 and below are refused (page: 404, page_size: 400)
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
         parameters.append(
             {
                 "name": "limit",

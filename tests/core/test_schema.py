@@ -1,0 +1,77 @@
+import json
+import re
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com")
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
+    """`manage.py spectacular --validate --fail-on-warn`: any warning or OpenAPI error fails the suite."""
+    target = tmp_path_factory.mktemp("schema") / "schema.yaml"
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    return yaml.safe_load(target.read_text())
+
+
+def test_schema_validates_without_warnings(schema):
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/products/" in schema["paths"]
+
+
+def test_schema_describes_problem_documents(schema):
+    problem = schema["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail", "code"} <= set(problem["required"])
+    responses = schema["paths"]["/api/v1/products/"]["post"]["responses"]
+    for status in ("400", "401", "403"):
+        assert responses[status]["content"]["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
+
+
+def test_schema_describes_the_catalog_conflicts_and_rating_endpoint(schema):
+    delete = schema["paths"]["/api/v1/categories/{id}/"]["delete"]["responses"]
+    assert "application/problem+json" in delete["409"]["content"]
+    rating = schema["paths"]["/api/v1/products/{id}/rating/"]
+    assert set(rating) >= {"get", "post", "delete"}
+    assert rating["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("RatingInputRequest")
+
+
+def test_product_list_parameters_are_documented(schema):
+    parameters = {item["name"] for item in schema["paths"]["/api/v1/products/"]["get"]["parameters"]}
+    assert parameters >= {
+        "category",
+        "category_ids",
+        "price_min",
+        "price_max",
+        "in_stock",
+        "is_active",
+        "search",
+        "ordering",
+        "page",
+        "page_size",
+        "limit",
+    }
+
+
+def test_schema_endpoint_serves_json(client):
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    assert json.loads(response.content)["info"]["title"] == "shop API"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_docs_pages_load_their_assets_from_the_installed_sidecar(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css|png))"', html)
+    assert assets, html
+    assert all("drf_spectacular_sidecar" in asset for asset in assets)
+    assert not any(host in html for host in CDN_HOSTS)
+    for asset in assets:
+        assert not asset.startswith(("http://", "https://", "//"))
+        assert client.get(asset).status_code == 200, asset
