@@ -1,0 +1,58 @@
+"""Create (or bring up to date) the back-office groups. Safe to run again: each group ends with exactly the
+permissions listed here."""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Q
+
+from shop.core.importexport import ensure_import_export_permissions
+
+CRUD = ("view", "add", "change", "delete")
+
+#: group -> {"app_label.model": actions}; import/export are the permissions of shop.core.importexport.
+ROLES = {
+    "Catalog managers": {
+        "catalog.product": (*CRUD, "import", "export"),
+        "catalog.category": (*CRUD, "import", "export"),
+        "catalog.rating": ("view", "delete", "import", "export"),
+        "catalog.stockmovement": ("view",),
+    },
+    "Order managers": {
+        "carts.cart": ("view", "change", "delete", "export"),
+        "carts.cartitem": CRUD,
+        "orders.order": ("view", "change", "export"),
+        "orders.orderitem": ("view",),
+        "orders.orderstatuschange": ("view",),
+        "accounts.user": ("view",),
+        "accounts.address": ("view",),
+        "catalog.product": ("view",),  # to pick products for cart lines
+    },
+}
+
+
+def role_permissions(spec: dict) -> list[Permission]:
+    query = Q(pk__in=[])
+    for label, actions in spec.items():
+        app_label, model = label.split(".")
+        codenames = [f"{action}_{model}" for action in actions]
+        query |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
+    perms = list(Permission.objects.filter(query))
+    expected = sum(len(actions) for actions in spec.values())
+    if len(perms) != expected:
+        raise RuntimeError(f"Expected {expected} permissions, found {len(perms)}: run `migrate` first.")
+    return perms
+
+
+class Command(BaseCommand):
+    help = "Create the groups 'Catalog managers' and 'Order managers' with their permissions (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        ensure_import_export_permissions()
+        for name, spec in ROLES.items():
+            group, created = Group.objects.get_or_create(name=name)
+            perms = role_permissions(spec)
+            group.permissions.set(perms)
+            verb = "created" if created else "updated"
+            self.stdout.write(f"{name}: {verb}, {len(perms)} permissions.")
