@@ -1,11 +1,18 @@
 """Catalog business rules. Every stock change goes through `stock_adjust`, which writes the ledger."""
 
-from django.db import transaction
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from shop.catalog.models import Product, StockMovement
-from shop.core.exceptions import InsufficientStock
+from shop.catalog.models import PATH_SEPARATOR, Category, Product, Rating, StockMovement
+from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput, NotFound
+
+RATE_STEP = Decimal("0.01")
+RATE_MAX = Decimal("5")
+PRODUCT_UNIQUE_FIELDS = ("sku", "slug")
+CATEGORY_TREE_LOCK_KEY = 7_300_001  # pg_advisory_xact_lock key for category moves
 
 
 @transaction.atomic
@@ -32,3 +39,168 @@ def stock_set(*, product: Product, stock: int, reason: str, reference: str = "",
     """Set an absolute stock level (admin edit, API write, import) as one movement of the difference."""
     current = Product.objects.select_for_update().values_list("stock", flat=True).get(pk=product.pk)
     return stock_adjust(product=product, delta=stock - current, reason=reason, reference=reference, user=user)
+
+
+# --- Categories -----------------------------------------------------------------------------------
+
+
+def _lock_category_tree() -> None:
+    """Serialize moves in the category tree. Two concurrent moves can each be fine alone and still make a
+    cycle together (A under D while C goes under B, with B in A and D in C), so parent changes take one
+    transaction-scoped advisory lock on PostgreSQL; SQLite already runs one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATEGORY_TREE_LOCK_KEY])
+
+
+def _check_parent(category: Category, parent: Category | None) -> None:
+    """A category cannot sit under itself or under one of its descendants (that would make a cycle).
+    Paths are re-read under the tree lock, since another move may have changed them."""
+    if parent is None:
+        return
+    parent.refresh_from_db(fields=["path", "depth"])
+    own_path = Category.objects.values_list("path", flat=True).get(pk=category.pk)
+    if parent.pk == category.pk or parent.path.startswith(f"{own_path}{PATH_SEPARATOR}"):
+        raise InvalidInput({"parent": ["A category cannot be placed under itself or one of its subcategories."]})
+
+
+@transaction.atomic
+def category_create(*, name: str, slug: str, parent: Category | None = None, description: str = "") -> Category:
+    return Category.objects.create(name=name, slug=slug, parent=parent, description=description)
+
+
+@transaction.atomic
+def category_update(*, category: Category, **fields) -> Category:
+    """Change name, slug, parent or description; paths of the subtree follow (Category.save)."""
+    if "parent" in fields:
+        _lock_category_tree()
+        _check_parent(category, fields["parent"])
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category.save()
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category: Category) -> None:
+    """Refuse (409) while the category still has products or subcategories. The row lock makes a product
+    or subcategory being linked at the same moment wait (its foreign key check needs the row), so the
+    counts below cannot miss it."""
+    Category.objects.select_for_update().filter(pk=category.pk).first()
+    product_count = category.products.count()
+    if product_count:
+        raise Conflict(f"The category still has {product_count} product(s); move or delete them first.")
+    if category.children.exists():
+        raise Conflict("The category still has subcategories; move or delete them first.")
+    category.delete()
+
+
+# --- Products -------------------------------------------------------------------------------------
+
+
+def _unique_field_errors(values: dict, exclude_pk: int | None = None) -> dict:
+    errors = {}
+    for name in PRODUCT_UNIQUE_FIELDS:
+        if name in values and Product.objects.filter(**{name: values[name]}).exclude(pk=exclude_pk).exists():
+            errors[name] = [f"A product with this {name} already exists."]
+    return errors
+
+
+def _save_unique(product: Product, values: dict, **save_kwargs) -> None:
+    """Save, turning a lost race on sku/slug uniqueness into a 400 instead of a 500."""
+    try:
+        with transaction.atomic():
+            product.save(**save_kwargs)
+    except IntegrityError:
+        errors = _unique_field_errors(values, exclude_pk=product.pk)
+        if not errors:
+            raise
+        raise InvalidInput(errors) from None
+
+
+def _set_categories(product: Product, category_ids) -> None:
+    """Link the categories, locking their rows so a category deleted meanwhile is a 400, not a 500."""
+    ids = sorted(set(category_ids))
+    found = list(Category.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    missing = sorted(set(ids) - set(found))
+    if missing:
+        raise InvalidInput({"categories": [f"Unknown category ids: {', '.join(map(str, missing))}."]})
+    product.categories.set(ids)
+
+
+@transaction.atomic
+def product_create(*, fields: dict, categories=(), stock: int = 0, user=None) -> Product:
+    """Create a product; its stock enters the ledger as one `initial` movement."""
+    product = Product(**fields, stock=0)
+    _save_unique(product, fields)
+    _set_categories(product, categories)
+    if stock:
+        stock_adjust(product=product, delta=stock, reason=StockMovement.Reason.INITIAL, user=user)
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, fields: dict, categories=None, stock: int | None = None, user=None) -> Product:
+    """Change the given fields only. `stock` goes through `stock_set` (an `adjustment` movement) and the
+    rating summary is never written here, so concurrent sales and ratings are not overwritten."""
+    for name, value in fields.items():
+        setattr(product, name, value)
+    _save_unique(product, fields, update_fields=[*fields, "updated_at"])
+    if categories is not None:
+        _set_categories(product, categories)
+    if stock is not None:
+        stock_set(product=product, stock=stock, reason=StockMovement.Reason.ADJUSTMENT, user=user)
+    product.refresh_from_db(fields=["stock", "rating_rate", "rating_count", "updated_at"])
+    return product
+
+
+@transaction.atomic
+def product_delete(*, product: Product) -> None:
+    """Delete a product; cart lines go with it, order lines keep their copied sku, title and prices."""
+    product.delete()
+
+
+# --- Ratings --------------------------------------------------------------------------------------
+# The summary (rating_rate, rating_count) is updated incrementally rather than recomputed from the
+# Rating rows, because the seeded catalogue carries summaries (e.g. 3.90 over 120 ratings) that have
+# no rows behind them. Every change locks the product row first, so concurrent raters queue.
+
+
+def _locked_summary(product: Product) -> tuple[Product, Decimal, int]:
+    locked = Product.objects.select_for_update().only("id", "rating_rate", "rating_count").get(pk=product.pk)
+    return locked, locked.rating_rate * locked.rating_count, locked.rating_count
+
+
+def _store_summary(product: Product, locked: Product, total: Decimal, count: int) -> Product:
+    rate = (total / count).quantize(RATE_STEP) if count > 0 else Decimal("0")
+    rate = min(max(rate, Decimal("0")), RATE_MAX)
+    Product.objects.filter(pk=locked.pk).update(rating_rate=rate, rating_count=max(count, 0))
+    product.rating_rate, product.rating_count = rate, max(count, 0)
+    return product
+
+
+@transaction.atomic
+def rating_set(*, product: Product, user, value: int) -> Product:
+    """Set or replace `user`'s rating: (rate*count + value)/(count+1), or (rate*count - old + value)/count."""
+    locked, total, count = _locked_summary(product)
+    rating = Rating.objects.filter(product=locked, user=user).first()
+    if rating is None:
+        Rating.objects.create(product=locked, user=user, value=value)
+        total, count = total + value, count + 1
+    else:
+        total += value - rating.value
+        rating.value = value
+        rating.save(update_fields=["value", "updated_at"])
+        count = max(count, 1)
+    return _store_summary(product, locked, total, count)
+
+
+@transaction.atomic
+def rating_delete(*, product: Product, user) -> Product:
+    """Remove `user`'s rating: (rate*count - old)/(count-1), rate 0 when no rating is left."""
+    locked, total, count = _locked_summary(product)
+    rating = Rating.objects.filter(product=locked, user=user).first()
+    if rating is None:
+        raise NotFound("You have not rated this product.")
+    rating.delete()
+    return _store_summary(product, locked, total - rating.value, count - 1)

@@ -1,0 +1,128 @@
+"""Catalog endpoints. Views stay thin: visibility in get_queryset, state changes in shop.catalog.services."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+
+from shop.catalog import services
+from shop.catalog.api.filters import CategoryFilterSet, ProductFilterSet
+from shop.catalog.api.serializers import (
+    CategorySerializer,
+    ProductRatingSerializer,
+    ProductSerializer,
+    RatingInputSerializer,
+)
+from shop.catalog.models import Category, Product, Rating
+from shop.core.permissions import IsStaffOrReadOnly, is_staff
+from shop.core.schema import problem_responses
+
+CATEGORY_IDS_PARAMETER = OpenApiParameter(
+    "category_ids",
+    {"type": "array", "items": {"type": "integer", "minimum": 1}},
+    OpenApiParameter.QUERY,
+    description="Comma-separated category ids (any of); an unknown id is a 400 naming it.",
+    style="form",
+    explode=False,
+)
+
+
+@extend_schema_view(destroy=extend_schema(responses={204: None, **problem_responses(409)}))
+class CategoryViewSet(viewsets.ModelViewSet):
+    """Categories: anyone reads, staff write. A category with products or subcategories cannot be deleted
+    (409), and a parent that would make a cycle is refused (400)."""
+
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    permission_classes = (IsStaffOrReadOnly,)
+    filterset_class = CategoryFilterSet
+    search_fields = ("name", "slug")
+    ordering_fields = ("name",)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.category_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.category_update(category=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.category_delete(category=instance)
+
+
+def _split_product_data(validated: dict) -> dict:
+    fields = dict(validated)
+    return {"categories": fields.pop("categories", None), "stock": fields.pop("stock", None), "fields": fields}
+
+
+@extend_schema_view(list=extend_schema(parameters=[CATEGORY_IDS_PARAMETER]))
+class ProductViewSet(viewsets.ModelViewSet):
+    """Products: anyone reads the active ones, staff read all and write. A change of `stock` is
+    recorded as an `adjustment` stock movement; the rating summary is read-only here."""
+
+    queryset = Product.objects.all()
+    serializer_class = ProductSerializer
+    permission_classes = (IsStaffOrReadOnly,)
+    filterset_class = ProductFilterSet
+    search_fields = ("title", "description", "sku")
+    ordering_fields = ("price", "title", "created_at", "rating", "stock")
+    ordering_field_map = {"rating": "rating_rate"}
+
+    def get_queryset(self):
+        queryset = Product.objects.prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("id").order_by("pk"))
+        )
+        if not is_staff(self.request.user):
+            queryset = queryset.filter(is_active=True)
+        return queryset
+
+    def perform_create(self, serializer):
+        parts = _split_product_data(serializer.validated_data)
+        serializer.instance = services.product_create(
+            fields=parts["fields"],
+            categories=parts["categories"] or (),
+            stock=parts["stock"] or 0,
+            user=self.request.user,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.product_update(
+            product=serializer.instance, **_split_product_data(serializer.validated_data), user=self.request.user
+        )
+
+    def perform_destroy(self, instance):
+        services.product_delete(product=instance)
+
+    @extend_schema(methods=["GET"], responses=ProductRatingSerializer, filters=False)
+    @extend_schema(
+        methods=["POST"], request=RatingInputSerializer, responses={200: ProductRatingSerializer}, filters=False
+    )
+    @extend_schema(methods=["DELETE"], responses={204: None}, filters=False)
+    @action(
+        detail=True,
+        methods=["get", "post", "delete"],
+        permission_classes=(IsAuthenticatedOrReadOnly,),
+        filter_backends=(),
+        pagination_class=None,
+    )
+    def rating(self, request, pk=None):
+        """GET anyone: the summary and the caller's value. POST (user) sets or replaces the caller's
+        rating; DELETE (user) removes it (404 when there is none)."""
+        product = self.get_object()
+        if request.method == "POST":
+            payload = RatingInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            product = services.rating_set(product=product, user=request.user, value=payload.validated_data["value"])
+        elif request.method == "DELETE":
+            services.rating_delete(product=product, user=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ProductRatingSerializer(self._rating_summary(product)).data)
+
+    def _rating_summary(self, product) -> dict:
+        mine = None
+        if self.request.user.is_authenticated:
+            mine = (
+                Rating.objects.filter(product=product, user=self.request.user).values_list("value", flat=True).first()
+            )
+        return {"rate": product.rating_rate, "count": product.rating_count, "mine": mine}
