@@ -99,7 +99,7 @@ def build_products(products: list[dict], category_ids: dict[str, int]) -> list[d
 
 def _password_hash(email: str, password: str) -> str:
     salt = hashlib.sha256(email.encode()).hexdigest()[:22]
-    return make_password(password, salt=salt)
+    return make_password(password, salt=salt, hasher="pbkdf2_sha256")
 
 
 def build_users(rows: list[dict]) -> tuple[list[dict], list[dict]]:

@@ -1,0 +1,89 @@
+"""POST /carts/{id}/checkout/: the cart's owner places an order, optionally under an Idempotency-Key."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+
+from shop.carts.api.serializers import CheckoutSerializer
+from shop.carts.models import Cart
+from shop.core.errors import PROBLEM_CONTENT_TYPE
+from shop.core.schema import InsufficientStockProblemSerializer, problem_response
+from shop.orders import services
+from shop.orders.api.serializers import OrderSerializer
+from shop.orders.api.views import order_queryset
+from shop.orders.idempotency import idempotent_call, key_is_valid, request_fingerprint
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class CheckoutRateThrottle(UserRateThrottle):
+    """The scoped rate `checkout` (THROTTLE_CHECKOUT), per user, on top of the general user rate."""
+
+    scope = "checkout"
+
+
+CHECKOUT_DESCRIPTION = """The cart's owner (a logged-in customer; someone else's cart or a guest cart: 404) places an
+order in one transaction: stock is decremented for every line or for none, prices, titles, skus and the shipping
+address are copied, the cart becomes `ordered`.
+
+Errors: 409 `insufficient_stock` listing every short product (stock minus other carts' unexpired reservations);
+409 `conflict` for an empty cart or a cart that is not open; 400 for an address that is not yours.
+
+`Idempotency-Key` (optional, up to 255 printable ASCII characters): the same key with the same cart and body
+within 24 h answers the first answer again (status and body, header `Idempotent-Replayed: true`) and creates
+nothing; checkout errors (4xx) are stored and replayed too. The same key with another cart or body: 422
+`idempotency_key_reused`. While the first request is still running: 409 `conflict`."""
+
+
+class CheckoutView(GenericAPIView):
+    serializer_class = CheckoutSerializer
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (UserRateThrottle, CheckoutRateThrottle)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Cart.objects.none()
+        return Cart.objects.filter(user=self.request.user)
+
+    @extend_schema(
+        operation_id="carts_checkout",
+        tags=["carts"],
+        summary="Check the cart out: place an order",
+        description=CHECKOUT_DESCRIPTION,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER, type=str, location=OpenApiParameter.HEADER, required=False, description="Retry key."
+            )
+        ],
+        request=CheckoutSerializer,
+        responses={
+            201: OpenApiResponse(OrderSerializer, description="The order (also on an idempotent replay)."),
+            **problem_response(409, InsufficientStockProblemSerializer),
+            **problem_response(422),
+        },
+    )
+    def post(self, request, pk=None):
+        cart = self.get_object()
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        address = body.validated_data.get("shipping_address")
+
+        def place():
+            order = services.order_place(cart=cart, user=request.user, shipping_address=address)
+            return status.HTTP_201_CREATED, OrderSerializer(order_queryset().get(pk=order.pk)).data, order
+
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is None:
+            code, data, _ = place()
+            return Response(data, status=code)
+        if not key_is_valid(key):
+            raise ValidationError({IDEMPOTENCY_HEADER: ["Use 1 to 255 printable ASCII characters without spaces."]})
+        fingerprint = request_fingerprint(scope=f"cart:{cart.pk}", body=request.data)
+        code, data, replayed = idempotent_call(user=request.user, key=key, fingerprint=fingerprint, operation=place)
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        content_type = PROBLEM_CONTENT_TYPE if code >= 400 else None
+        return Response(data, status=code, headers=headers, content_type=content_type)

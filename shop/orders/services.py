@@ -1,0 +1,174 @@
+"""Order business rules: placing an order from a cart, cancelling it, moving it through its workflow.
+
+Locks (same order everywhere, so no deadlocks): the cart or order row first, then the product rows in
+primary-key order (`select_for_update`, PostgreSQL; SQLite's IMMEDIATE transactions serialise writers).
+Stock is then changed with a guarded `UPDATE ... WHERE stock >= quantity` (`stock_adjust`), which stays
+correct even without the row locks; the `stock >= 0` check constraint is the last line.
+"""
+
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shop.accounts.models import Address
+from shop.carts.models import Cart
+from shop.carts.services import (
+    available_excluding,
+    insufficient_stock,
+    lock_products,
+    stock_shortages,
+)
+from shop.catalog.models import StockMovement
+from shop.catalog.services import stock_adjust
+from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
+from shop.core.permissions import is_staff
+from shop.orders.models import Order, OrderItem, OrderStatusChange
+
+ALLOWED_TRANSITIONS = {"pending": {"paid", "cancelled"}, "paid": {"shipped", "cancelled"}, "shipped": {"delivered"}}
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without the look-alikes 0/O, 1/I
+NUMBER_ATTEMPTS = 5
+
+
+def allowed_next_statuses(order: Order) -> set[str]:
+    return set(ALLOWED_TRANSITIONS.get(order.status, set()))
+
+
+def order_number_generate() -> str:
+    """`SO-YYYYMMDD-XXXXXX`: the date plus six random base32 characters (about 10^9 per day)."""
+    suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+    return f"SO-{timezone.now():%Y%m%d}-{suffix}"
+
+
+def _shipping_fields(user, shipping_address) -> dict:
+    """The address copied onto the order: the given one (must be the user's), else the default, else none."""
+    if shipping_address is not None:
+        address_id = getattr(shipping_address, "pk", shipping_address)
+        address = Address.objects.filter(pk=address_id, user=user).first()
+        if address is None:
+            raise InvalidInput({"shipping_address": ["No such address among yours."]})
+    else:
+        address = Address.objects.filter(user=user, is_default=True).first()
+    if address is None:
+        return {}
+    return {
+        "shipping_name": user.get_full_name(),
+        "shipping_line1": address.line1,
+        "shipping_line2": address.line2,
+        "shipping_city": address.city,
+        "shipping_postcode": address.postcode,
+        "shipping_country": address.country,
+        "shipping_phone": address.phone or user.phone,
+    }
+
+
+def _create_order(**fields) -> Order:
+    """Create the order under a fresh random number, retrying the rare collision in a savepoint."""
+    for _ in range(NUMBER_ATTEMPTS):
+        number = order_number_generate()
+        try:
+            with transaction.atomic():
+                return Order.objects.create(number=number, **fields)
+        except IntegrityError:
+            if not Order.objects.filter(number=number).exists():
+                raise
+    raise Conflict("Could not allocate an order number; try again.")
+
+
+def _lock_cart_for_checkout(cart: Cart, user) -> tuple[Cart, list]:
+    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    if cart.user_id != user.pk:
+        raise Conflict("Only the cart's owner can check it out; a guest cart must be merged first.")
+    if cart.status != Cart.Status.OPEN:
+        raise Conflict(f"The cart is {cart.status}; only an open cart can be checked out.")
+    items = list(cart.items.order_by("product_id"))
+    if not items:
+        raise Conflict("The cart is empty.")
+    return cart, items
+
+
+@transaction.atomic
+def order_place(*, cart: Cart, user, shipping_address=None) -> Order:
+    """Turn the user's open cart into a pending order, all or nothing.
+
+    Every line is checked before anything changes (stock minus other carts' unexpired reservations; an
+    inactive product counts as 0), so `InsufficientStock` lists all the short products. Then stock is
+    decremented with a `sale` movement per line, prices/titles/skus and the address are copied, and the
+    cart becomes `ordered` with its reservations released.
+    """
+    cart, items = _lock_cart_for_checkout(cart, user)
+    shipping = _shipping_fields(user, shipping_address)
+    products = lock_products(item.product_id for item in items)
+    available = available_excluding(products, [cart.pk])
+    shortages = stock_shortages({item.product_id: item.quantity for item in items}, products, available)
+    if shortages:
+        raise insufficient_stock(shortages)
+    lines = [(products[item.product_id], item.quantity) for item in items]
+    subtotal = sum((product.price * qty for product, qty in lines), Decimal("0.00"))
+    order = _create_order(user=user, cart=cart, subtotal=subtotal, total=subtotal, **shipping)
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            product=product,
+            sku=product.sku,
+            title=product.title,
+            unit_price=product.price,
+            quantity=qty,
+            line_total=product.price * qty,
+        )
+        for product, qty in lines
+    )
+    for product, qty in lines:
+        stock_adjust(product=product, delta=-qty, reason=StockMovement.Reason.SALE, reference=order.number, user=user)
+    OrderStatusChange.objects.create(order=order, from_status="", to_status=Order.Status.PENDING, changed_by=user)
+    cart.items.update(reserved_until=None)
+    cart.status, cart.expires_at = Cart.Status.ORDERED, None
+    cart.save(update_fields=["status", "expires_at", "updated_at"])
+    return order
+
+
+def _move(order: Order, status: str, by, note: str = "") -> Order:
+    OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=status, changed_by=by, note=note)
+    order.status = status
+    order.save(update_fields=["status", "updated_at"])
+    return order
+
+
+def _restore_stock(order: Order, by) -> None:
+    items = [item for item in order.items.order_by("product_id") if item.product_id is not None]
+    lock_products(item.product_id for item in items)
+    for item in items:
+        stock_adjust(
+            product=item.product,
+            delta=item.quantity,
+            reason=StockMovement.Reason.CANCEL,
+            reference=order.number,
+            user=by,
+        )
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by) -> Order:
+    """Cancel and put the stock back (`cancel` movements). Customers may cancel while pending, staff also when paid.
+
+    Who may see the order at all is the caller's business (the API scopes orders to their owner).
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    allowed = {"pending", "paid"} if is_staff(by) else {"pending"}
+    if order.status not in allowed:
+        raise InvalidTransition(f"An order that is {order.status} cannot be cancelled by you.")
+    _restore_stock(order, by)
+    return _move(order, Order.Status.CANCELLED, by)
+
+
+@transaction.atomic
+def order_set_status(*, order: Order, status: str, by) -> Order:
+    """Staff moves along ALLOWED_TRANSITIONS; anything else raises `InvalidTransition` (409)."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if status not in allowed_next_statuses(order):
+        allowed = ", ".join(sorted(allowed_next_statuses(order))) or "none"
+        raise InvalidTransition(f"Cannot move an order from {order.status} to {status} (allowed: {allowed}).")
+    if status == Order.Status.CANCELLED:
+        _restore_stock(order, by)
+    return _move(order, status, by)

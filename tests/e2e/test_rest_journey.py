@@ -1,0 +1,75 @@
+"""One REST client's whole journey: browse anonymously, fill a guest cart, register, log in, merge, check out
+once despite retries, and watch staff move the order to delivered."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from shop.catalog.models import Product
+from shop.orders.models import Order
+from tests.conftest import client_for
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+SESSION = "e2e-guest-session-4f9c2a7b"
+PASSWORD = "a-Long-and-unusual-passw0rd"
+
+
+def test_anonymous_to_delivered_order(staff):
+    backpack = ProductFactory(title="Backpack", price="109.95", stock=5)
+    ProductFactory(title="Hidden", is_active=False)
+    guest = APIClient()
+    guest.credentials(HTTP_X_SESSION_ID=SESSION)
+
+    # Browse anonymously: only active products are listed.
+    listing = guest.get("/api/v1/products/")
+    assert listing.status_code == 200
+    assert [p["title"] for p in listing.json()["results"]] == ["Backpack"]
+
+    # Guest cart.
+    cart = guest.get("/api/v1/carts/current/").json()
+    changed = guest.patch(
+        f"/api/v1/carts/{cart['id']}/", {"add": [{"product": backpack.pk, "quantity": 2}]}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["total"] == "219.90"
+
+    # Register and log in.
+    email = "journey@example.com"
+    registered = guest.post("/api/v1/auth/register/", {"email": email, "password": PASSWORD}, format="json")
+    assert registered.status_code == 201, registered.json()
+    tokens = guest.post("/api/v1/auth/login/", {"email": email, "password": PASSWORD}, format="json")
+    assert tokens.status_code == 200, tokens.json()
+    user = APIClient()
+    user.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens.json()['access']}", HTTP_X_SESSION_ID=SESSION)
+
+    # A default address, then merge the guest cart into the user's.
+    address = user.post(
+        "/api/v1/addresses/",
+        {"line1": "1 Main St", "city": "Springfield", "postcode": "12345", "country": "US", "is_default": True},
+        format="json",
+    )
+    assert address.status_code == 201, address.json()
+    merged = user.post("/api/v1/carts/merge/")
+    assert merged.status_code == 200
+    assert [(i["product"], i["quantity"]) for i in merged.json()["items"]] == [(backpack.pk, 2)]
+    assert guest.get(f"/api/v1/carts/{cart['id']}/").status_code == 404  # the guest cart is gone
+
+    # Check out, retrying as a flaky network would: one order, one stock decrement.
+    checkout_url = f"/api/v1/carts/{merged.json()['id']}/checkout/"
+    answers = [user.post(checkout_url, {}, format="json", HTTP_IDEMPOTENCY_KEY="journey-1") for _ in range(3)]
+    assert {a.status_code for a in answers} == {201}
+    assert answers[0].json() == answers[1].json() == answers[2].json()
+    order = answers[0].json()
+    assert order["total"] == "219.90" and order["shipping_address"]["line1"] == "1 Main St"
+    assert Order.objects.count() == 1 and Product.objects.get(pk=backpack.pk).stock == 3
+    assert user.get("/api/v1/orders/").json()["count"] == 1
+
+    # Staff move it along; the customer sees each step in the history.
+    back_office = client_for(staff)
+    for status in ("paid", "shipped", "delivered"):
+        moved = back_office.post(f"/api/v1/orders/{order['id']}/status/", {"status": status}, format="json")
+        assert moved.status_code == 200, moved.json()
+    final = user.get(f"/api/v1/orders/{order['id']}/").json()
+    assert final["status"] == "delivered"
+    assert [h["status"] for h in final["history"]] == ["pending", "paid", "shipped", "delivered"]
+    assert user.post(f"/api/v1/orders/{order['id']}/cancel/").status_code == 409

@@ -1,0 +1,205 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from shop.carts.models import Cart
+from shop.catalog.models import StockMovement
+from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput, InvalidTransition
+from shop.orders import services
+from shop.orders.models import Order
+from tests.factories import AddressFactory, CartFactory, CartItemFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def cart_with(user, *lines):
+    cart = CartFactory(user=user)
+    for product, quantity in lines:
+        CartItemFactory(cart=cart, product=product, quantity=quantity)
+    return cart
+
+
+def test_place_copies_lines_decrements_stock_and_closes_the_cart(customer):
+    a = ProductFactory(price=Decimal("2.50"), stock=10, title="Mug", sku="MUG-1")
+    b = ProductFactory(price=Decimal("10.00"), stock=5)
+    cart = cart_with(customer, (a, 3), (b, 1))
+    order = services.order_place(cart=cart, user=customer)
+    assert order.status == "pending" and order.subtotal == order.total == Decimal("17.50")
+    item = order.items.get(product=a)
+    assert (item.sku, item.title, item.unit_price, item.quantity, item.line_total) == (
+        "MUG-1",
+        "Mug",
+        Decimal("2.50"),
+        3,
+        Decimal("7.50"),
+    )
+    a.refresh_from_db(), b.refresh_from_db()
+    assert (a.stock, b.stock) == (7, 4)
+    sales = StockMovement.objects.filter(reason="sale", reference=order.number)
+    assert sorted(sales.values_list("delta", flat=True)) == [-3, -1]
+    cart.refresh_from_db()
+    assert cart.status == Cart.Status.ORDERED and order.cart == cart
+    assert list(order.history.values_list("from_status", "to_status", "changed_by")) == [("", "pending", customer.pk)]
+
+
+def test_prices_are_copies_not_links(customer):
+    product = ProductFactory(price=Decimal("5.00"))
+    order = services.order_place(cart=cart_with(customer, (product, 1)), user=customer)
+    product.price, product.title = Decimal("99.00"), "Renamed"
+    product.save()
+    item = order.items.get()
+    assert item.unit_price == Decimal("5.00") and item.title != "Renamed"
+
+
+def test_order_numbers_are_unique_and_human_friendly(customer):
+    numbers = {services.order_place(cart=cart_with(customer, (ProductFactory(), 1)), user=customer).number}
+    numbers |= {services.order_place(cart=cart_with(customer, (ProductFactory(), 1)), user=customer).number}
+    assert len(numbers) == 2
+    for number in numbers:
+        assert number.startswith(f"SO-{timezone.now():%Y%m%d}-") and len(number) == 18
+
+
+def test_a_number_collision_is_retried(customer, monkeypatch):
+    Order.objects.create(number="SO-TAKEN", user=customer, subtotal=0, total=0)
+    candidates = iter(["SO-TAKEN", "SO-FREE"])
+    monkeypatch.setattr(services, "order_number_generate", lambda: next(candidates))
+    order = services.order_place(cart=cart_with(customer, (ProductFactory(), 1)), user=customer)
+    assert order.number == "SO-FREE"
+
+
+def test_place_refuses_and_changes_nothing_when_any_line_is_short(customer):
+    plenty, short, gone = ProductFactory(stock=10), ProductFactory(stock=1), ProductFactory(stock=4, is_active=False)
+    cart = cart_with(customer, (plenty, 2), (short, 2), (gone, 1))
+    with pytest.raises(InsufficientStock) as caught:
+        services.order_place(cart=cart, user=customer)
+    assert caught.value.shortages == [{"product": short.pk, "available": 1}, {"product": gone.pk, "available": 0}]
+    plenty.refresh_from_db()
+    assert plenty.stock == 10 and not Order.objects.exists()
+    assert not StockMovement.objects.filter(reason="sale").exists()
+    cart.refresh_from_db()
+    assert cart.status == "open"
+
+
+def test_place_respects_other_carts_unexpired_reservations(customer):
+    product = ProductFactory(stock=3)
+    holder = CartItemFactory(product=product, quantity=2).cart
+    cart = cart_with(customer, (product, 2))
+    with pytest.raises(InsufficientStock):
+        services.order_place(cart=cart, user=customer)
+    CartItemFactory(product=product, quantity=5, reserved_until=timezone.now() - timedelta(minutes=1))
+    Cart.objects.filter(pk=holder.pk).update(status=Cart.Status.ABANDONED)
+    assert services.order_place(cart=cart, user=customer).items.get().quantity == 2
+
+
+def test_an_empty_cart_cannot_be_placed(customer):
+    with pytest.raises(Conflict):
+        services.order_place(cart=CartFactory(user=customer), user=customer)
+
+
+@pytest.mark.parametrize("status", [Cart.Status.ORDERED, Cart.Status.ABANDONED])
+def test_only_an_open_cart_can_be_placed(customer, product, status):
+    cart = cart_with(customer, (product, 1))
+    Cart.objects.filter(pk=cart.pk).update(status=status)
+    with pytest.raises(Conflict):
+        services.order_place(cart=cart, user=customer)
+
+
+def test_only_the_carts_user_can_place_it(customer, other_customer, product):
+    with pytest.raises(Conflict):
+        services.order_place(cart=cart_with(customer, (product, 1)), user=other_customer)
+
+
+def test_default_address_is_copied(customer, product):
+    AddressFactory(user=customer, is_default=False, line1="Other street")
+    AddressFactory(user=customer, is_default=True, line1="1 Main St", city="Springfield", country="US")
+    order = services.order_place(cart=cart_with(customer, (product, 1)), user=customer)
+    assert (order.shipping_line1, order.shipping_city, order.shipping_country) == ("1 Main St", "Springfield", "US")
+
+
+def test_a_given_address_must_be_the_users(customer, other_customer, product):
+    foreign = AddressFactory(user=other_customer)
+    with pytest.raises(InvalidInput) as caught:
+        services.order_place(cart=cart_with(customer, (product, 1)), user=customer, shipping_address=foreign.pk)
+    assert "shipping_address" in caught.value.errors
+    own = AddressFactory(user=customer, line1="9 Own Rd")
+    order = services.order_place(cart=Cart.objects.get(user=customer), user=customer, shipping_address=own.pk)
+    assert order.shipping_line1 == "9 Own Rd"
+
+
+def test_without_any_address_the_order_has_none(customer, product):
+    order = services.order_place(cart=cart_with(customer, (product, 1)), user=customer)
+    assert order.shipping_line1 == ""
+
+
+def placed(customer, stock=10, quantity=2):
+    product = ProductFactory(stock=stock)
+    return services.order_place(cart=cart_with(customer, (product, quantity)), user=customer), product
+
+
+def test_cancel_restores_stock_with_cancel_movements(customer):
+    order, product = placed(customer)
+    services.order_cancel(order=order, by=customer)
+    product.refresh_from_db()
+    order.refresh_from_db()
+    assert order.status == "cancelled" and product.stock == 10
+    assert StockMovement.objects.get(reason="cancel", reference=order.number).delta == 2
+    assert order.history.last().to_status == "cancelled" and order.history.last().changed_by == customer
+
+
+def test_customer_cannot_cancel_a_paid_order_but_staff_can(customer, staff):
+    order, product = placed(customer)
+    services.order_set_status(order=order, status="paid", by=staff)
+    with pytest.raises(InvalidTransition):
+        services.order_cancel(order=order, by=customer)
+    services.order_cancel(order=order, by=staff)
+    product.refresh_from_db()
+    assert product.stock == 10
+
+
+@pytest.mark.parametrize("status", ["shipped", "delivered", "cancelled"])
+def test_nobody_cancels_after_shipping_or_twice(customer, staff, status):
+    order, _ = placed(customer)
+    Order.objects.filter(pk=order.pk).update(status=status)
+    with pytest.raises(InvalidTransition):
+        services.order_cancel(order=order, by=staff)
+
+
+def test_staff_moves_along_the_workflow_and_history_records_it(customer, staff):
+    order, _ = placed(customer)
+    for status in ("paid", "shipped", "delivered"):
+        services.order_set_status(order=order, status=status, by=staff)
+    history = list(order.history.values_list("from_status", "to_status", "changed_by"))
+    assert history == [
+        ("", "pending", customer.pk),
+        ("pending", "paid", staff.pk),
+        ("paid", "shipped", staff.pk),
+        ("shipped", "delivered", staff.pk),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [("pending", "shipped"), ("pending", "delivered"), ("paid", "pending"), ("shipped", "cancelled"),
+     ("delivered", "paid"), ("cancelled", "paid"), ("pending", "pending")],
+)  # fmt: skip
+def test_moves_outside_the_allowed_transitions_are_refused(customer, staff, start, target):
+    order, _ = placed(customer)
+    Order.objects.filter(pk=order.pk).update(status=start)
+    with pytest.raises(InvalidTransition):
+        services.order_set_status(order=order, status=target, by=staff)
+    order.refresh_from_db()
+    assert order.status == start
+
+
+def test_status_cancel_restores_stock(customer, staff):
+    order, product = placed(customer, stock=4, quantity=4)
+    services.order_set_status(order=order, status="cancelled", by=staff)
+    product.refresh_from_db()
+    assert product.stock == 4
+
+
+def test_allowed_next_statuses():
+    assert services.allowed_next_statuses(Order(status="pending")) == {"paid", "cancelled"}
+    assert services.allowed_next_statuses(Order(status="delivered")) == set()
