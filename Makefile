@@ -25,6 +25,7 @@ run: export DEBUG ?= on
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata fixtures/*.json
+	$(MANAGE) setup_roles
 	$(MANAGE) ensure_local_admin
 	$(MANAGE) runserver 127.0.0.1:8000
 

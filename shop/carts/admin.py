@@ -1,19 +1,172 @@
-from django.contrib import admin
+from datetime import timedelta
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import transaction
+from django.db.models import Count, DecimalField, F, Sum
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+
+from shop.accounts.models import User
 from shop.carts.models import Cart, CartItem
+from shop.carts.resources import CartResource
+from shop.carts.services import available_stock, cart_abandon, cart_apply_changes, cart_clear, cart_merge
+from shop.core.admin_actions import error_text, form_for_action, render_action_form, run_per_object
+from shop.core.exceptions import DomainError
+from shop.core.importexport import ShopImportExportMixin
+
+
+class CartItemFormSet(BaseInlineFormSet):
+    """Checks the edited quantities against available stock (other carts' reservations excluded) so the
+    page shows the shortage per line; the save itself goes through `cart_apply_changes`."""
+
+    def clean(self):
+        super().clean()
+        wanted = {f: f.cleaned_data for f in self.forms if f.has_changed() and not f.errors and f.cleaned_data}
+        wanted = {form: data for form, data in wanted.items() if not data.get("DELETE")}
+        if not wanted and not self.deleted_forms:
+            return
+        if self.instance.status != Cart.Status.OPEN:
+            raise forms.ValidationError(f"The cart is {self.instance.status}; only an open cart can be changed.")
+        available = available_stock(product_ids=[d["product"].pk for d in wanted.values()], exclude_cart=self.instance)
+        for form, data in wanted.items():
+            free = available.get(data["product"].pk, 0) if data["product"].is_active else 0
+            if data["quantity"] > free:
+                form.add_error("quantity", f"Only {free} available.")
+
+    def changes(self) -> dict:
+        """The formset as one `cart_apply_changes` call: replaced or deleted lines are removed first."""
+        add, update, remove = [], [], []
+        for form in self.forms:
+            if not form.has_changed() or not form.cleaned_data:
+                continue
+            old, data = form.instance, form.cleaned_data
+            if old.pk and (data.get("DELETE") or old.product_id != data["product"].pk):
+                remove.append(old.product_id)
+            if data.get("DELETE"):
+                continue
+            op = {"product": data["product"].pk, "quantity": data["quantity"]}
+            (update if old.pk and old.product_id == data["product"].pk else add).append(op)
+        kept = {op["product"] for op in update}
+        return {"add": add, "update": update, "remove": [pk for pk in remove if pk not in kept]}
 
 
 class CartItemInline(admin.TabularInline):
     model = CartItem
+    formset = CartItemFormSet
     extra = 0
+    fields = ("product", "quantity", "reserved_until")
+    readonly_fields = ("reserved_until",)
     autocomplete_fields = ("product",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+
+class CartAgeFilter(admin.SimpleListFilter):
+    title = "last change"
+    parameter_name = "age"
+    AGES = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "7d": timedelta(days=7)}
+
+    def lookups(self, request, model_admin):
+        return (
+            ("1h", "Within the hour"),
+            ("1d", "Within a day"),
+            ("7d", "Within a week"),
+            ("old", "Older than a week"),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "old":
+            return queryset.filter(updated_at__lt=timezone.now() - self.AGES["7d"])
+        if self.value() in self.AGES:
+            return queryset.filter(updated_at__gte=timezone.now() - self.AGES[self.value()])
+        return queryset
+
+
+class MergeForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=User.objects.all(),
+        widget=AutocompleteSelect(Cart._meta.get_field("user"), admin.site),
+        help_text="The customer whose open cart receives the guest cart's lines.",
+    )
 
 
 @admin.register(Cart)
-class CartAdmin(admin.ModelAdmin):
-    list_display = ("id", "user", "session_key", "status", "updated_at", "expires_at")
-    list_filter = ("status",)
+class CartAdmin(ShopImportExportMixin, admin.ModelAdmin):
+    resource_classes = (CartResource,)
+    list_display = ("id", "owner", "status", "item_count", "total", "updated_at")
+    list_filter = ("status", CartAgeFilter)
     search_fields = ("user__email", "session_key")
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
+    readonly_fields = ("user", "session_key", "status", "expires_at", "created_at", "updated_at")
     inlines = (CartItemInline,)
+    actions = ("clear", "abandon", "merge_into_user")
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        line_total = F("items__quantity") * F("items__product__price")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_items=Count("items"),
+                total=Sum(line_total, output_field=DecimalField(max_digits=12, decimal_places=2)),
+            )
+        )
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("items__product")
+
+    def has_add_permission(self, request):
+        return False  # carts are created by customers through the API
+
+    @admin.display(description="owner", ordering="user__email")
+    def owner(self, obj):
+        return obj.user.email if obj.user_id else f"guest {obj.session_key}"
+
+    @admin.display(description="items", ordering="n_items")
+    def item_count(self, obj):
+        return obj.n_items
+
+    @admin.display(description="total", ordering="total")
+    def total(self, obj):
+        return obj.total or "0.00"
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, CartItemFormSet):
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # for the change log
+        changes = formset.changes()
+        if not any(changes.values()):
+            return None
+        try:
+            cart_apply_changes(cart=form.instance, **changes)
+        except DomainError as exc:  # lost a race since the formset was checked: keep nothing
+            transaction.set_rollback(True)
+            self.message_user(request, f"The cart was not changed: {error_text(exc)}", messages.ERROR)
+        return None
+
+    @admin.action(permissions=["change"], description="Clear selected carts")
+    def clear(self, request, queryset):
+        run_per_object(self, request, queryset, lambda cart: cart_clear(cart=cart), done="cart(s) cleared")
+
+    @admin.action(permissions=["change"], description="Abandon selected carts")
+    def abandon(self, request, queryset):
+        run_per_object(self, request, queryset, lambda cart: cart_abandon(cart=cart), done="cart(s) abandoned")
+
+    @admin.action(permissions=["change"], description="Merge selected guest cart into a customer's cart…")
+    def merge_into_user(self, request, queryset):
+        form = form_for_action(request, MergeForm)
+        if form.is_bound and form.is_valid():
+            user = form.cleaned_data["user"]
+            run_per_object(
+                self, request, queryset, lambda cart: cart_merge(guest_cart=cart, user=user), done="cart(s) merged"
+            )
+            return None
+        intro = "The lines of each selected guest cart move into the customer's open cart (capped by stock)."
+        return render_action_form(
+            self, request, queryset, form, action="merge_into_user", title="Merge carts", intro=intro
+        )

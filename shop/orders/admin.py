@@ -1,36 +1,132 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
+from shop.core.admin_actions import error_text, run_per_object
+from shop.core.exceptions import DomainError
+from shop.core.importexport import ShopExportMixin
 from shop.orders.models import IdempotencyKey, Order, OrderItem, OrderStatusChange
+from shop.orders.resources import OrderLineResource, OrderResource
+from shop.orders.services import allowed_next_statuses, order_cancel, order_set_status
+
+#: Button / action label per target status, in the order they are offered.
+MOVES = {
+    Order.Status.PAID: "Mark as paid",
+    Order.Status.SHIPPED: "Mark as shipped",
+    Order.Status.DELIVERED: "Mark as delivered",
+    Order.Status.CANCELLED: "Cancel (restores stock)",
+}
 
 
-class OrderItemInline(admin.TabularInline):
+def move_order(order: Order, status: str, user) -> Order:
+    """One entry point for staff moves: cancelling goes through `order_cancel`, which puts stock back."""
+    if status == Order.Status.CANCELLED:
+        return order_cancel(order=order, by=user)
+    return order_set_status(order=order, status=status, by=user)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderItemInline(ReadOnlyInline):
     model = OrderItem
-    extra = 0
-    can_delete = False
-    readonly_fields = ("product", "sku", "title", "unit_price", "quantity", "line_total")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ("sku", "title", "unit_price", "quantity", "line_total", "product")
+    readonly_fields = fields
 
 
-class OrderStatusChangeInline(admin.TabularInline):
+class OrderStatusChangeInline(ReadOnlyInline):
     model = OrderStatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ("from_status", "to_status", "changed_by", "note", "created_at")
+    fields = ("created_at", "from_status", "to_status", "changed_by", "note")
+    readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+def _status_action(status: str):
+    def action(modeladmin, request, queryset):
+        run_per_object(
+            modeladmin,
+            request,
+            queryset,
+            lambda order: move_order(order, status, request.user),
+            done=f"order(s) {status}",
+        )
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(permissions=["change"], description=f"{MOVES[status]}: selected orders")(action)
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
+    resource_classes = (OrderResource, OrderLineResource)
     list_display = ("number", "user", "status", "total", "created_at")
     list_filter = ("status", "created_at")
     search_fields = ("number", "user__email")
     list_select_related = ("user",)
-    readonly_fields = ("number", "user", "cart", "status", "subtotal", "total", "created_at", "updated_at")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    change_form_template = "admin/orders/order/change_form.html"
+    readonly_fields = (
+        "number", "user", "cart", "status", "subtotal", "total", "created_at", "updated_at",
+        "shipping_name", "shipping_line1", "shipping_line2", "shipping_city", "shipping_postcode",
+        "shipping_country", "shipping_phone",
+    )  # fmt: skip
     inlines = (OrderItemInline, OrderStatusChangeInline)
+    actions = tuple(_status_action(status) for status in MOVES)
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("items")
+
+    def has_add_permission(self, request):
+        return False  # orders come from checkout
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: the history and the stock ledger must stay whole
+
+    def get_urls(self):
+        status_view = self.admin_site.admin_view(self.status_view)
+        return [path("<path:object_id>/status/", status_view, name="orders_order_status"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, unquote(object_id))
+        moves = []
+        if order is not None and self.has_change_permission(request, order):
+            allowed = allowed_next_statuses(order)
+            moves = [(status, label) for status, label in MOVES.items() if status in allowed]
+        extra_context = {**(extra_context or {}), "status_moves": moves}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _change_url(order):
+        return reverse("admin:orders_order_change", args=[order.pk])
+
+    @method_decorator(require_POST)
+    def status_view(self, request, object_id):
+        order = get_object_or_404(Order, pk=unquote(object_id))
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        status = request.POST.get("status", "")
+        try:
+            move_order(order, status, request.user)
+        except DomainError as exc:
+            self.message_user(request, f"{order}: {error_text(exc)}", messages.ERROR)
+        else:
+            self.message_user(request, f"{order} is now {status}.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(order))
 
 
 @admin.register(IdempotencyKey)
@@ -38,4 +134,8 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
     list_display = ("key", "user", "response_status", "created_at", "expires_at")
     search_fields = ("key", "user__email")
     list_select_related = ("user",)
+    show_full_result_count = False
     readonly_fields = ("user", "key", "request_fingerprint", "response_status", "response_body", "order", "expires_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,186 @@
+"""The back office in a real browser: Playwright drives Debian's Chromium against pytest-django's live
+server. Each test leaves a screenshot in test-results/. `playwright install` is never used; when
+/usr/bin/chromium is missing (.ci/install-browser installs it) the tests are skipped with that reason."""
+
+import io
+import os
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+
+from shop.carts.models import Cart
+from shop.catalog.models import Product
+from shop.orders.models import Order
+from tests.factories import (
+    PASSWORD,
+    CartFactory,
+    CartItemFactory,
+    OrderFactory,
+    ProductFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason=f"Chromium not found at {CHROMIUM} (run .ci/install-browser)"
+    ),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _allow_orm_beside_playwright_loop():
+    """Sync Playwright runs an event loop in this thread; the ORM calls of the tests are still synchronous.
+    Set only for this module, so no later test (or subprocess it starts) inherits it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(_allow_orm_beside_playwright_loop):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_admin_as(browser, live_server, user):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/admin/login/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#dashboard")
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    superuser = UserFactory(email="boss@example.com", is_staff=True, is_superuser=True)
+    context, page = open_admin_as(browser, live_server, superuser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def catalog_manager_page(browser, live_server, transactional_db):
+    """Logged in with nothing but the "Catalog managers" role."""
+    call_command("setup_roles", stdout=io.StringIO())
+    manager = StaffFactory(email="catalog@example.com")
+    manager.groups.add(Group.objects.get(name="Catalog managers"))
+    context, page = open_admin_as(browser, live_server, manager)
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / f"admin-{name}.png"), full_page=True)
+
+
+def test_log_in_and_see_the_dashboard(page):
+    for day in range(0, 30, 3):
+        order = OrderFactory(total=Decimal(10 + day * 3), status="paid")
+        Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=day))
+    ProductFactory(stock=1)
+    CartFactory()
+    page.reload()
+    assert page.locator("#site-name").inner_text() == "Shop back office"
+    assert page.locator("#dashboard svg rect").count() == 30
+    assert "10 orders" in page.locator("#dashboard").inner_text()
+    shot(page, "dashboard")
+
+
+def test_filter_products_by_low_stock(page, settings):
+    ProductFactory(title="Nearly gone", stock=2)
+    ProductFactory(title="Plenty", stock=500)
+    page.goto("/admin/catalog/product/")
+    page.click("#changelist-filter a:has-text('Low (1 to')")
+    page.wait_for_url("**stock_level=low**")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    assert "Nearly gone" in rows.first.inner_text()
+    shot(page, "products-low-stock")
+
+
+def test_edit_a_price_in_the_list(page):
+    product = ProductFactory(title="Kettle", price=Decimal("10.00"))
+    page.goto("/admin/catalog/product/")
+    page.fill("input[name='form-0-price']", "12.34")
+    page.click("input[name='_save']")
+    page.wait_for_selector(".messagelist .success")
+    product.refresh_from_db()
+    assert product.price == Decimal("12.34")
+    shot(page, "products-price-edited")
+
+
+def upload(page, path):
+    page.goto("/admin/catalog/product/import/")
+    page.set_input_files("#id_import_file", str(path))
+    page.select_option("#id_format", label="csv")
+    page.click("input[type=submit]")
+    page.wait_for_selector("table.import-preview")
+
+
+def test_catalog_manager_fixes_a_csv_from_the_preview_imports_it_and_sees_it_in_the_api(catalog_manager_page, tmp_path):
+    page = catalog_manager_page
+    csv_file = tmp_path / "catalog.csv"
+    csv_file.write_text("sku,slug,title,price,stock,is_active\nBR-1,br-1,Browser Lamp,-1,7,1\n")
+    upload(page, csv_file)
+    assert "Some rows failed to validate" in page.content()
+    assert page.locator("input[name='confirm']").count() == 0
+    shot(page, "import-errors")
+
+    csv_file.write_text("sku,slug,title,price,stock,is_active\nBR-1,br-1,Browser Lamp,19.90,7,1\n")
+    upload(page, csv_file)
+    assert "New" in page.locator("table.import-preview").inner_text()
+    shot(page, "import-preview")
+    page.click("input[name='confirm']")
+    page.wait_for_selector(".messagelist .success")
+    product = Product.objects.get(sku="BR-1")
+    assert (product.title, product.stock) == ("Browser Lamp", 7)
+    assert product.stock_movements.get().reason == "import"
+    shot(page, "import-done")
+
+    page.goto("/api/v1/products/?search=BR-1")
+    assert "Browser Lamp" in page.content()
+
+
+def test_clear_cart_action(page):
+    cart = CartFactory()
+    CartItemFactory.create_batch(2, cart=cart)
+    page.goto("/admin/carts/cart/")
+    page.check(f"input[name='_selected_action'][value='{cart.pk}']")
+    page.select_option("select[name='action']", "clear")
+    page.click("button[name='index']")
+    page.wait_for_selector(".messagelist .success")
+    assert not Cart.objects.get(pk=cart.pk).items.exists()
+    shot(page, "cart-cleared")
+
+
+def test_move_an_order_to_shipped(page):
+    order = OrderFactory(status="paid")
+    page.goto(f"/admin/orders/order/{order.pk}/change/")
+    page.click("button[value='shipped']")
+    page.wait_for_selector(".messagelist .success")
+    order.refresh_from_db()
+    assert order.status == Order.Status.SHIPPED
+    assert order.history.get().changed_by.email == "boss@example.com"
+    shot(page, "order-shipped")
