@@ -1,0 +1,171 @@
+"""OWASP API3:2023 broken object property-level authorisation: mass assignment and excessive exposure."""
+
+from decimal import Decimal
+
+import pytest
+
+from shop.accounts.models import Address, User
+from shop.carts.models import Cart
+from shop.catalog.models import Product, Rating
+from shop.orders.models import Order
+from tests.conftest import client_for
+from tests.factories import PASSWORD, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+USER_FIELDS = {"id", "email", "first_name", "last_name", "phone", "is_staff", "date_joined"}
+HASH_MARKERS = ("pbkdf2_", "argon2", "bcrypt", "scrypt", "$sha1$", "md5$")
+
+
+def test_register_ignores_privilege_fields(api_client):
+    body = {
+        "email": "eve@example.com",
+        "password": PASSWORD,
+        "is_staff": True,
+        "is_superuser": True,
+        "is_active": False,
+        "id": 4242,
+    }
+    response = api_client.post("/api/v1/auth/register/", body, format="json")
+    assert response.status_code == 201
+    user = User.objects.get(email="eve@example.com")
+    assert (user.is_staff, user.is_superuser, user.is_active) == (False, False, True)
+    assert set(response.json()) == USER_FIELDS
+
+
+def test_me_ignores_read_only_fields(world):
+    alice = world.alice.user
+    body = {"is_staff": True, "email": "owned@example.com", "id": 999, "first_name": "Alice"}
+    response = client_for(alice).patch("/api/v1/auth/me/", body, format="json")
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert (alice.is_staff, alice.email, alice.first_name) == (False, world.alice.user.email, "Alice")
+    assert set(response.json()) == USER_FIELDS
+
+
+def test_a_customer_cannot_raise_or_reset_their_own_account_through_users(world):
+    alice = world.alice.user
+    body = {"is_staff": True, "is_active": False, "is_superuser": True, "password": "another-Passw0rd-x"}
+    response = client_for(alice).patch(f"/api/v1/users/{alice.pk}/", body, format="json")
+    assert response.status_code in (200, 400)
+    alice.refresh_from_db()
+    assert (alice.is_staff, alice.is_active, alice.is_superuser) == (False, True, False)
+    assert alice.check_password(PASSWORD)
+
+
+def test_staff_cannot_make_a_superuser(world):
+    bob = world.bob.user
+    response = client_for(world.staff).patch(f"/api/v1/users/{bob.pk}/", {"is_superuser": True}, format="json")
+    assert response.status_code in (200, 400)
+    bob.refresh_from_db()
+    assert not bob.is_superuser
+
+
+def test_an_address_is_always_filed_under_the_calling_customer(world):
+    alice, bob = world.alice.user, world.bob.user
+    body = {"user": bob.pk, "label": "X", "line1": "1 St", "city": "Oslo", "postcode": "0150", "country": "NO"}
+    response = client_for(alice).post("/api/v1/addresses/", body, format="json")
+    assert response.status_code == 201
+    assert Address.objects.get(pk=response.json()["id"]).user == alice
+    moved = client_for(alice).patch(f"/api/v1/addresses/{world.alice.address.pk}/", {"user": bob.pk}, format="json")
+    assert moved.status_code == 200
+    assert Address.objects.get(pk=world.alice.address.pk).user == alice
+
+
+def test_cart_changes_cannot_set_owner_status_or_prices(world):
+    cart, product = world.alice.cart, ProductFactory(price=Decimal("25.00"))
+    body = {
+        "user": world.bob.user.pk,
+        "status": "ordered",
+        "total": "0.01",
+        "add": [{"product": product.pk, "quantity": 1, "unit_price": "0.01", "price": "0.01"}],
+    }
+    response = client_for(world.alice.user).patch(f"/api/v1/carts/{cart.pk}/", body, format="json")
+    assert response.status_code in (200, 400)
+    cart.refresh_from_db()
+    assert (cart.user, cart.status) == (world.alice.user, Cart.Status.OPEN)
+    if response.status_code == 200:
+        line = next(item for item in response.json()["items"] if item["product"] == product.pk)
+        assert line["unit_price"] == "25.00"
+        assert Decimal(response.json()["total"]) > Decimal("25.00")
+
+
+def test_checkout_cannot_choose_status_totals_or_owner(world):
+    alice, cart = world.alice, world.alice.cart
+    body = {"status": "paid", "total": "0.01", "subtotal": "0.01", "user": world.bob.user.pk, "number": "MINE"}
+    response = client_for(alice.user).post(f"/api/v1/carts/{cart.pk}/checkout/", body, format="json")
+    assert response.status_code == 201
+    order = Order.objects.get(pk=response.json()["id"])
+    assert (order.status, order.user, order.total) == (Order.Status.PENDING, alice.user, world.product.price)
+    assert order.number != "MINE"
+
+
+def test_cancel_cannot_choose_another_status(world):
+    order = world.alice.order
+    response = client_for(world.alice.user).post(
+        f"/api/v1/orders/{order.pk}/cancel/", {"status": "delivered"}, format="json"
+    )
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+
+
+def test_product_rating_summary_cannot_be_written(world):
+    staff = client_for(world.staff)
+    body = {"sku": "R-1", "slug": "r-1", "title": "R", "price": "5.00", "rating": {"rate": "5.00", "count": 999}}
+    created = staff.post("/api/v1/products/", body, format="json")
+    assert created.status_code == 201
+    assert created.json()["rating"] == {"rate": "0.00", "count": 0}
+    url = f"/api/v1/products/{world.product.pk}/"
+    before = staff.get(url).json()["rating"]
+    staff.patch(url, {"rating": {"rate": "1.00", "count": 1}, "created_at": "2000-01-01T00:00:00Z"}, format="json")
+    after = staff.get(url).json()
+    assert after["rating"] == before
+    assert not after["created_at"].startswith("2000")
+
+
+def test_a_rating_belongs_to_the_caller_and_the_product_in_the_address(world):
+    other = ProductFactory()
+    body = {"value": 5, "user": world.bob.user.pk, "product": other.pk}
+    response = client_for(world.alice.user).post(f"/api/v1/products/{world.product.pk}/rating/", body, format="json")
+    assert response.status_code == 200
+    assert Rating.objects.get(user=world.alice.user, product=world.product).value == 5
+    assert Rating.objects.get(user=world.bob.user, product=world.product).value == 4
+    assert not Rating.objects.filter(product=other).exists()
+    assert Product.objects.get(pk=other.pk).rating_count == 0
+
+
+def _all_answers(client, world) -> list:
+    paths = [
+        "/api/v1/auth/me/",
+        "/api/v1/users/?page_size=100",
+        f"/api/v1/users/{world.alice.user.pk}/",
+        "/api/v1/addresses/?page_size=100",
+        "/api/v1/carts/?page_size=100",
+        "/api/v1/orders/?page_size=100",
+        f"/api/v1/orders/{world.alice.order.pk}/",
+        "/api/v1/products/?page_size=100",
+        "/api/v1/categories/",
+    ]
+    return [client.get(path) for path in paths]
+
+
+def _keys(value) -> set:
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in _keys(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in _keys(item)}
+    return set()
+
+
+@pytest.mark.parametrize("who", ["alice", "staff"])
+def test_no_answer_leaks_password_hashes_or_internal_account_fields(world, who):
+    user = world.staff if who == "staff" else world.alice.user
+    client = client_for(user)
+    answers = _all_answers(client, world)
+    login = client.post("/api/v1/auth/login/", {"email": user.email, "password": PASSWORD}, format="json")
+    for response in [*answers, login]:
+        text = response.content.decode()
+        assert not any(marker in text for marker in HASH_MARKERS), response.wsgi_request.path
+        keys = _keys(response.json()) if text else set()
+        assert not keys & {"password", "is_superuser", "last_login", "groups", "user_permissions"}, keys
