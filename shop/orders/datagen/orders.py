@@ -1,0 +1,140 @@
+"""Historic orders with items, status history and the stock movements they caused.
+
+Every line writes a `sale` movement at the order's time and every cancelled order a `cancel` movement
+back; a line that would take more than the units left first writes a `restock` adjustment. At the end
+each sold product's `stock` is set to the sum of its ledger, so `stock == sum(delta)` holds and stock
+never goes below zero.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery, Sum
+
+from shop.catalog.models import Product, StockMovement
+from shop.orders.datagen.base import SALES_SPAN, SALES_START, Progress, batch_transaction, chunked, insert, spread
+from shop.orders.datagen.catalog import CatalogState
+from shop.orders.datagen.people import PeopleState
+from shop.orders.models import Order, OrderItem, OrderStatusChange
+
+Status = Order.Status
+Reason = StockMovement.Reason
+PATHS = (
+    ((Status.PENDING,), 8),
+    ((Status.PENDING, Status.PAID), 12),
+    ((Status.PENDING, Status.PAID, Status.SHIPPED), 15),
+    ((Status.PENDING, Status.PAID, Status.SHIPPED, Status.DELIVERED), 55),
+    ((Status.PENDING, Status.CANCELLED), 6),
+    ((Status.PENDING, Status.PAID, Status.CANCELLED), 4),
+)
+STEP_OFFSETS = (timedelta(0), timedelta(hours=2), timedelta(days=1), timedelta(days=4))
+RESTOCK_UNITS = 100
+PICK_TRIES = 5
+
+
+@dataclass
+class OrderBatch:
+    orders: list[Order] = field(default_factory=list)
+    items: list[OrderItem] = field(default_factory=list)
+    history: list[OrderStatusChange] = field(default_factory=list)
+    movements: list[StockMovement] = field(default_factory=list)
+
+
+def create_orders(
+    *, rng: random.Random, count: int, catalog: CatalogState, people: PeopleState, batch_size: int, progress: Progress
+) -> None:
+    """Per batch of orders, in one transaction: orders, items, history rows and stock movements."""
+    if count and (not catalog.active or not people.ids):
+        raise ValueError("orders need at least one active product and one user")
+    for numbers in chunked(count, batch_size):
+        batch = OrderBatch()
+        for n in numbers:
+            _add_order(batch, rng, n, count, catalog, people)
+        with batch_transaction():
+            insert(Order, batch.orders, batch_size)
+            insert(OrderItem, batch.items, batch_size)
+            insert(OrderStatusChange, batch.history, batch_size)
+            insert(StockMovement, batch.movements, batch_size)
+        progress.advance(len(batch.orders))
+    if count:
+        with batch_transaction():
+            sync_stock_with_ledger()
+
+
+def _add_order(batch: OrderBatch, rng: random.Random, n: int, count: int, catalog, people) -> None:
+    who = rng.randrange(len(people.ids))
+    user_id, placed = people.ids[who], spread(SALES_START, SALES_SPAN, n, count)
+    path = rng.choices([p for p, _ in PATHS], weights=[w for _, w in PATHS])[0]
+    times = [placed + offset for offset in STEP_OFFSETS[: len(path)]]
+    order = Order(number=f"GEN-{n + 1:08d}", user_id=user_id, status=path[-1], created_at=placed, updated_at=times[-1])
+    for key, value in people.shipping[who].items():
+        setattr(order, key, value)
+    subtotal = Decimal("0.00")
+    for index, qty in _pick_lines(rng, catalog).items():
+        subtotal += _add_line(batch, catalog, order, index, qty)
+        if path[-1] == Status.CANCELLED:
+            batch.movements.append(_movement(catalog, index, qty, Reason.CANCEL, order.number, times[-1], user_id))
+    order.subtotal = order.total = subtotal
+    batch.orders.append(order)
+    batch.history += [
+        OrderStatusChange(order=order, from_status=before, to_status=after, created_at=at)
+        for before, after, at in zip(("", *path[:-1]), path, times, strict=True)
+    ]
+
+
+def _pick_lines(rng: random.Random, catalog: CatalogState) -> dict[int, int]:
+    """One to five distinct products, each preferring (a few tries) one with enough units left."""
+    lines: dict[int, int] = {}
+    for _ in range(rng.choice((1, 1, 2, 2, 3, 4, 5))):
+        qty = rng.randint(1, 3)
+        for _ in range(PICK_TRIES):
+            index = rng.choice(catalog.active)
+            if catalog.stock[index] >= qty:
+                break
+        lines.setdefault(index, qty)
+    return lines
+
+
+def _add_line(batch: OrderBatch, catalog: CatalogState, order: Order, index: int, qty: int) -> Decimal:
+    placed = order.created_at
+    if catalog.stock[index] < qty:
+        batch.movements.append(
+            _movement(catalog, index, RESTOCK_UNITS, Reason.ADJUSTMENT, "restock", placed - timedelta(seconds=1))
+        )
+        catalog.stock[index] += RESTOCK_UNITS
+    catalog.stock[index] -= qty
+    batch.movements.append(_movement(catalog, index, -qty, Reason.SALE, order.number, placed, order.user_id))
+    price = catalog.prices[index]
+    batch.items.append(
+        OrderItem(
+            order=order,
+            product_id=catalog.ids[index],
+            sku=catalog.skus[index],
+            title=catalog.titles[index],
+            unit_price=price,
+            quantity=qty,
+            line_total=price * qty,
+        )
+    )
+    return price * qty
+
+
+def _movement(catalog, index, delta, reason, reference, at, user_id=None) -> StockMovement:
+    return StockMovement(
+        product_id=catalog.ids[index], delta=delta, reason=reason, reference=reference, created_at=at, user_id=user_id
+    )
+
+
+def sync_stock_with_ledger() -> int:
+    """Set `stock` to the sum of the ledger for every product that has sold something; returns rows changed."""
+    ledger = (
+        StockMovement.objects.filter(product=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(total=Sum("delta"))
+        .values("total")
+    )
+    sold = StockMovement.objects.filter(reason=Reason.SALE).values("product_id")
+    return Product.objects.filter(pk__in=sold).update(stock=Subquery(ledger))
