@@ -23,7 +23,7 @@ class PeopleState:
 
 
 def email_for(n: int) -> str:
-    return f"user{n + 1}@example.com"
+    return f"user{n + 1}@generated.shop.test"
 
 
 def create_users(
