@@ -86,12 +86,6 @@ class RegisterSerializer(serializers.ModelSerializer):
         return attrs
 
 
-def validate_country(value: str) -> str:
-    if value not in ISO_ALPHA2:
-        raise serializers.ValidationError("Use an ISO 3166-1 alpha-2 code in capitals, e.g. US.")
-    return value
-
-
 ADDRESS_FIELDS = ("id", "user", "label", "line1", "line2", "city", "postcode", "country", "phone", "is_default")
 
 
@@ -102,7 +96,10 @@ class AddressSerializer(serializers.ModelSerializer):
     the old one (see `address_create`/`address_update`).
     """
 
-    country = serializers.CharField(max_length=2, validators=[validate_country])
+    country = serializers.ChoiceField(
+        choices=sorted(ISO_ALPHA2),
+        error_messages={"invalid_choice": "Use an ISO 3166-1 alpha-2 code in capitals, e.g. US."},
+    )
 
     class Meta:
         model = Address
