@@ -15,6 +15,7 @@ def test_out_of_range_category_id_on_product_create_is_a_400_problem(staff_clien
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "validation_error"
+    assert "categories.1" in response.json()["errors"]  # a field error, not the database's overflow
     assert not Product.objects.exists()
 
 

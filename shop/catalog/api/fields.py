@@ -4,11 +4,13 @@ from rest_framework import serializers
 
 from shop.catalog.models import Category
 
+MAX_ID = 2**63 - 1  # BigAutoField: a larger id can name no row, and the database could not compare it
+
 
 def parse_ids(raw: str) -> list[int]:
     """ "3, 7,9" -> [3, 7, 9]; raises ValueError on anything that is not a positive whole number."""
     ids = [int(part) for part in raw.split(",") if part.strip()]
-    if any(pk < 1 for pk in ids):
+    if any(pk < 1 or pk > MAX_ID for pk in ids):
         raise ValueError("ids are positive")
     return ids
 
@@ -26,7 +28,7 @@ def unknown_category_message(ids) -> str | None:
 class CategoryIdsField(serializers.ListField):
     """`categories: [3, 7]` — written as ids (all must exist), read from the prefetched relation."""
 
-    child = serializers.IntegerField(min_value=1)
+    child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     def get_attribute(self, instance):
         return instance.categories.all()
