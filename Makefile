@@ -24,7 +24,7 @@ install-dev: $(VENV)/.installed-dev
 run: export DEBUG ?= on
 run: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) loaddata fixtures/*.json
+	$(MANAGE) seed_fixtures
 	$(MANAGE) setup_roles
 	$(MANAGE) ensure_local_admin
 	$(MANAGE) runserver 127.0.0.1:8000

@@ -80,3 +80,15 @@ def test_committed_fixtures_match_the_converter(tmp_path):
     call_command("build_fixtures", source=source, output=tmp_path, stdout=open("/dev/null", "w"))  # noqa: SIM115
     for fixture in FIXTURES:
         assert (tmp_path / Path(fixture).name).read_text() == Path(fixture).read_text(), fixture
+
+
+def test_seed_fixtures_loads_an_empty_shop_and_leaves_a_used_one_alone():
+    call_command("seed_fixtures", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert counts()["products"] == 20
+    backpack = Product.objects.get(sku="FS-0001")
+    Product.objects.filter(pk=backpack.pk).update(price="1.00")
+
+    call_command("seed_fixtures", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    backpack.refresh_from_db()
+    assert str(backpack.price) == "1.00"
