@@ -2,6 +2,7 @@ import pytest
 
 from shop.catalog.models import Category
 from tests.factories import CategoryFactory, ProductFactory
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -10,14 +11,6 @@ URL = "/api/v1/categories/"
 
 def detail(category) -> str:
     return f"{URL}{category.pk}/"
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["code"]) == (status, code)
-    return body
 
 
 def test_anyone_lists_categories_with_the_contract_fields(api_client):

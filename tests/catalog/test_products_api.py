@@ -4,6 +4,7 @@ import pytest
 
 from shop.catalog.models import Product, StockMovement
 from tests.factories import CategoryFactory, ProductFactory
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -12,14 +13,6 @@ URL = "/api/v1/products/"
 
 def detail(product) -> str:
     return f"{URL}{product.pk}/"
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["code"]) == (status, code)
-    return body
 
 
 def new_product_payload(**overrides) -> dict:

@@ -7,20 +7,13 @@ from django.db import connection
 from shop.catalog.models import Product, Rating
 from shop.catalog.services import rating_delete, rating_set
 from tests.factories import ProductFactory, RatingFactory, UserFactory
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
 
 def rating_url(product) -> str:
     return f"/api/v1/products/{product.pk}/rating/"
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["code"]) == (status, code)
-    return body
 
 
 @pytest.fixture

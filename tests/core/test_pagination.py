@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import ProductFactory
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -10,14 +11,6 @@ URL = "/api/v1/products/"
 @pytest.fixture
 def many_products():
     return [ProductFactory() for _ in range(105)]
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["code"]) == (status, code)
-    return body
 
 
 def test_default_page_has_twenty_items_and_links(api_client, many_products):
