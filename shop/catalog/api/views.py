@@ -77,6 +77,10 @@ class ProductViewSet(viewsets.ModelViewSet):
             queryset = queryset.filter(is_active=True)
         return queryset
 
+    def filter_queryset(self, queryset):
+        """Filters, search and ordering shape lists; a single product is found by its id alone."""
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def perform_create(self, serializer):
         parts = _split_product_data(serializer.validated_data)
         serializer.instance = services.product_create(
