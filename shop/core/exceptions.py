@@ -40,12 +40,6 @@ class IdempotencyKeyReused(DomainError):
     title = "Idempotency key reused"
 
 
-class ServiceUnavailable(DomainError):
-    status = 503
-    code = "service_unavailable"
-    title = "Service unavailable"
-
-
 class InvalidInput(DomainError):
     """400 `validation_error` with field errors, for rules a service checks: `InvalidInput({"parent": [msg]})`."""
 
