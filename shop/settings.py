@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "shop.core.admin_site.ShopAdminConfig",  # django.contrib.admin with the shop's AdminSite
+    "shop.backoffice.admin_site.ShopAdminConfig",  # django.contrib.admin with the shop's AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "shop.catalog",
     "shop.carts",
     "shop.orders",
+    "shop.backoffice",
+    "shop.devdata",
 ]
 
 MIDDLEWARE = [

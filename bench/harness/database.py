@@ -79,7 +79,7 @@ def build(*, sizes: dict, seed: int, workdir: Path, reuse: bool, db: str) -> dic
     from django.core.management import call_command
 
     from shop.catalog.models import Product
-    from shop.orders.datagen import Sizes, generate
+    from shop.devdata.datagen import Sizes, generate
 
     call_command("migrate", interactive=False, verbosity=0)
     saved = workdir / f"generate-{db}.json"

@@ -10,7 +10,7 @@ from django.db.models import Count
 from bench.harness.load import Request
 from bench.harness.prepare import Prepared
 from shop.catalog.models import Category, Product
-from shop.orders.datagen.words import MATERIALS
+from shop.devdata.datagen.words import MATERIALS
 
 JSON = {"Content-Type": "application/json"}
 

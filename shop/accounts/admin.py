@@ -1,7 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.urls import reverse
-from django.utils.html import format_html
 
 from shop.accounts.forms import UserChangeForm, UserCreationForm
 from shop.accounts.models import Address, User
@@ -26,28 +24,16 @@ class UserAdmin(ShopImportExportMixin, DjangoUserAdmin):
     list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_active", "date_joined", "is_superuser", "groups")
     search_fields = ("email", "first_name", "last_name", "phone")
-    readonly_fields = ("last_login", "date_joined", "activity")
+    readonly_fields = ("last_login", "date_joined")
     inlines = (AddressInline,)
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "phone")}),
-        ("Shopping", {"fields": ("activity",)}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-
-    @admin.display(description="carts and orders")
-    def activity(self, obj):
-        if not obj.pk:
-            return "-"
-        carts = reverse("admin:carts_cart_changelist")
-        orders = reverse("admin:orders_order_changelist")
-        return format_html(
-            '<a href="{}?user__id__exact={}">{} cart(s)</a> · <a href="{}?user__id__exact={}">{} order(s)</a>',
-            carts, obj.pk, obj.carts.count(), orders, obj.pk, obj.orders.count(),
-        )  # fmt: skip
 
 
 @admin.register(Address)

@@ -2,15 +2,12 @@
 limit, all-or-nothing imports, and Django permissions `<app>.import_<model>` / `<app>.export_<model>`.
 
 The permission codes come from settings (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import", ...); the
-permission rows themselves are created by `ensure_import_export_permissions()` (run by `setup_roles`),
-so no model needs a migration for them. Superusers pass every check anyway.
+permission rows themselves are created by the back office's registry (`shop.backoffice.importexport`, run by
+`setup_roles`), so no model needs a migration for them. Superusers pass every check anyway.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -21,34 +18,6 @@ from import_export.forms import ImportForm
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from shop.core.formula import FORMATS, FormulaCell
-
-#: Models whose admin offers import (and export); EXPORT_ONLY models offer export only.
-IMPORTABLE = (
-    "catalog.product",
-    "catalog.category",
-    "catalog.rating",
-    "accounts.user",
-    "accounts.address",
-    "carts.cart",
-)
-EXPORT_ONLY = ("orders.order",)
-
-
-def ensure_import_export_permissions() -> list[Permission]:
-    """Create the `import_<model>` and `export_<model>` permissions (idempotent); return them all."""
-    created = []
-    for label in IMPORTABLE + EXPORT_ONLY:
-        model = apps.get_model(label)
-        content_type = ContentType.objects.get_for_model(model)
-        actions = ("export",) if label in EXPORT_ONLY else ("import", "export")
-        for action in actions:
-            perm, _ = Permission.objects.get_or_create(
-                content_type=content_type,
-                codename=f"{action}_{model._meta.model_name}",
-                defaults={"name": f"Can {action} {model._meta.verbose_name_plural}"},
-            )
-            created.append(perm)
-    return created
 
 
 class LimitedImportForm(ImportForm):

@@ -10,8 +10,3 @@ class IsStaffOrReadOnly(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return request.method in permissions.SAFE_METHODS or is_staff(request.user)
-
-
-class IsStaff(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return is_staff(request.user)

@@ -63,7 +63,7 @@ class InsufficientStockProblemSerializer(ProblemSerializer):
     )
 
 
-def problem_response(status_code: int, serializer=ProblemSerializer, description: str = "") -> dict:
+def problem_schema(status_code: int, serializer=ProblemSerializer, description: str = "") -> dict:
     """One `responses` entry: `{(status, "application/problem+json"): OpenApiResponse(...)}`."""
     text = description or PROBLEM_DESCRIPTIONS.get(status_code, "Problem details.")
     return {(status_code, PROBLEM_CONTENT_TYPE): OpenApiResponse(response=serializer, description=text)}
@@ -73,7 +73,7 @@ def problem_responses(*status_codes: int) -> dict:
     """Entries for several statuses at once, each described by `ProblemSerializer`."""
     responses = {}
     for status_code in status_codes:
-        responses.update(problem_response(status_code))
+        responses.update(problem_schema(status_code))
     return responses
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from shop.backoffice.dashboard import sales_chart, sales_numbers
 from shop.carts.models import Cart
-from shop.core.dashboard import sales_chart, sales_numbers
 from shop.orders.models import Order
 from tests.factories import CartFactory, OrderFactory, ProductFactory
 

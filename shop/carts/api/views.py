@@ -12,7 +12,7 @@ from shop.carts.api.session import SESSION_PARAMETER, require_session_id, sessio
 from shop.carts.models import Cart, CartItem
 from shop.core.filters import FilterBackend, OrderingFilter
 from shop.core.permissions import is_staff
-from shop.core.schema import InsufficientStockProblemSerializer, problem_response, problem_responses
+from shop.core.schema import InsufficientStockProblemSerializer, problem_responses, problem_schema
 
 OWNER_NOTE = "Owner (the cart's user, or the guest presenting its X-Session-Id) or staff; others get 404."
 
@@ -84,7 +84,7 @@ class CartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         request=CartChangeSerializer,
         responses={
             200: CartSerializer,
-            **problem_response(409, InsufficientStockProblemSerializer),
+            **problem_schema(409, InsufficientStockProblemSerializer),
         },
     )
     def partial_update(self, request, *args, **kwargs):

@@ -11,7 +11,7 @@ from rest_framework.throttling import UserRateThrottle
 from shop.carts.api.serializers import CheckoutSerializer
 from shop.carts.models import Cart
 from shop.core.errors import PROBLEM_CONTENT_TYPE
-from shop.core.schema import InsufficientStockProblemSerializer, problem_response
+from shop.core.schema import InsufficientStockProblemSerializer, problem_schema
 from shop.orders import services
 from shop.orders.api.serializers import OrderSerializer
 from shop.orders.api.views import order_queryset
@@ -62,8 +62,8 @@ class CheckoutView(GenericAPIView):
         request=CheckoutSerializer,
         responses={
             201: OpenApiResponse(OrderSerializer, description="The order (also on an idempotent replay)."),
-            **problem_response(409, InsufficientStockProblemSerializer),
-            **problem_response(422),
+            **problem_schema(409, InsufficientStockProblemSerializer),
+            **problem_schema(422),
         },
     )
     def post(self, request, pk=None):

@@ -1,11 +1,11 @@
-"""`manage.py generate_data`: fill the database with large, deterministic data (see shop/orders/datagen)."""
+"""`manage.py generate_data`: fill the database with large, deterministic data (see shop/devdata/datagen)."""
 
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.orders.datagen import DEFAULT_PASSWORD, Sizes, database_has_shop_data, generate
+from shop.devdata.datagen import DEFAULT_PASSWORD, Sizes, database_has_shop_data, generate
 
 DEFAULTS = Sizes()
 

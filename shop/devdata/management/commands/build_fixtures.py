@@ -1,6 +1,6 @@
 """Convert the FakeStore data set (../shared/data/fakestore) into Django JSON fixtures in fixtures/.
 
-It lives in the carts app because carts are the top-most data it converts (carts -> catalog -> accounts).
+It lives in the devdata app, the top floor, because it converts data of every app below it.
 The output is deterministic: fixed primary keys and dates, and password hashes salted from the email, so
 re-running it on the same data rewrites the same files and loading them twice updates instead of
 duplicating.

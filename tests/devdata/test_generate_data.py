@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q, Sum
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
 from shop.catalog.models import Category, Product, StockMovement
-from shop.orders.datagen.base import Progress
+from shop.devdata.datagen.base import Progress
 from shop.orders.models import Order, OrderItem, OrderStatusChange
 from tests.factories import StaffFactory
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 
 from shop.accounts.models import Address, User
-from shop.orders.datagen.base import CATALOG_START, Progress, batch_transaction, chunked, insert, spread
-from shop.orders.datagen.words import CITIES, FIRST_NAMES, LAST_NAMES, STREETS
+from shop.devdata.datagen.base import CATALOG_START, Progress, batch_transaction, chunked, insert, spread
+from shop.devdata.datagen.words import CITIES, FIRST_NAMES, LAST_NAMES, STREETS
 
 JOIN_SPAN = timedelta(days=700)
 

@@ -15,11 +15,11 @@ from django.db import connection
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
 from shop.catalog.models import Category, Product, StockMovement
-from shop.orders.datagen.base import Progress, frozen_timestamps, require_returning_ids
-from shop.orders.datagen.carts import create_carts
-from shop.orders.datagen.catalog import create_categories, create_products
-from shop.orders.datagen.orders import create_orders
-from shop.orders.datagen.people import create_users
+from shop.devdata.datagen.base import Progress, frozen_timestamps, require_returning_ids
+from shop.devdata.datagen.carts import create_carts
+from shop.devdata.datagen.catalog import create_categories, create_products
+from shop.devdata.datagen.orders import create_orders
+from shop.devdata.datagen.people import create_users
 from shop.orders.models import Order, OrderStatusChange
 
 TIMESTAMPED = (Product, Address, Cart, CartItem, Order, StockMovement, OrderStatusChange)

@@ -6,11 +6,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
-from shop.core.importexport import ensure_import_export_permissions
+from shop.backoffice.importexport import ensure_import_export_permissions
 
 CRUD = ("view", "add", "change", "delete")
 
-#: group -> {"app_label.model": actions}; import/export are the permissions of shop.core.importexport.
+#: group -> {"app_label.model": actions}; import/export are the permissions of shop.backoffice.importexport.
 ROLES = {
     "Catalog managers": {
         "catalog.product": (*CRUD, "import", "export"),

@@ -4,9 +4,9 @@ import random
 from datetime import timedelta
 
 from shop.carts.models import Cart, CartItem
-from shop.orders.datagen.base import SALES_SPAN, SALES_START, Progress, batch_transaction, chunked, insert, spread
-from shop.orders.datagen.catalog import CatalogState
-from shop.orders.datagen.people import PeopleState
+from shop.devdata.datagen.base import SALES_SPAN, SALES_START, Progress, batch_transaction, chunked, insert, spread
+from shop.devdata.datagen.catalog import CatalogState
+from shop.devdata.datagen.people import PeopleState
 
 RESERVATION = timedelta(minutes=30)
 GUEST_SHARE = 0.1

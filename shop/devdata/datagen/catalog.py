@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.text import slugify
 
 from shop.catalog.models import Category, Product, StockMovement
-from shop.orders.datagen.base import (
+from shop.devdata.datagen.base import (
     CATALOG_SPAN,
     CATALOG_START,
     Progress,
@@ -16,7 +16,7 @@ from shop.orders.datagen.base import (
     insert,
     spread,
 )
-from shop.orders.datagen.words import ADJECTIVES, DEPARTMENTS, FEATURES, MATERIALS, NOUNS
+from shop.devdata.datagen.words import ADJECTIVES, DEPARTMENTS, FEATURES, MATERIALS, NOUNS
 
 CENT = Decimal("0.01")
 REFERENCE = "generate_data"

@@ -14,9 +14,9 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery, Sum
 
 from shop.catalog.models import Product, StockMovement
-from shop.orders.datagen.base import SALES_SPAN, SALES_START, Progress, batch_transaction, chunked, insert, spread
-from shop.orders.datagen.catalog import CatalogState
-from shop.orders.datagen.people import PeopleState
+from shop.devdata.datagen.base import SALES_SPAN, SALES_START, Progress, batch_transaction, chunked, insert, spread
+from shop.devdata.datagen.catalog import CatalogState
+from shop.devdata.datagen.people import PeopleState
 from shop.orders.models import Order, OrderItem, OrderStatusChange
 
 Status = Order.Status

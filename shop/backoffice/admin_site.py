@@ -14,11 +14,11 @@ class ShopAdminSite(admin.AdminSite):
     index_title = "Dashboard"
 
     def index(self, request, extra_context=None):
-        from shop.core.dashboard import dashboard_context  # models are not ready when this module loads
+        from shop.backoffice.dashboard import dashboard_context  # models are not ready when this module loads
 
         extra_context = {**(extra_context or {}), "dashboard": dashboard_context(request.user)}
         return super().index(request, extra_context)
 
 
 class ShopAdminConfig(AdminConfig):
-    default_site = "shop.core.admin_site.ShopAdminSite"
+    default_site = "shop.backoffice.admin_site.ShopAdminSite"
