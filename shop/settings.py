@@ -4,10 +4,12 @@ With no environment at all this refuses to start (DEBUG is off and SECRET_KEY is
 sets DEBUG=on for local work. `DATABASE_URL` defaults to a SQLite file in the project root.
 """
 
-from datetime import timedelta
+import tempfile
+from datetime import time, timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -245,6 +247,54 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = (
     "import_export.tmp_storages.CacheStorage" if REDIS_URL else "import_export.tmp_storages.MediaStorage"
 )
+IMPORT_FILE_TTL_HOURS = env.int("IMPORT_FILE_TTL_HOURS", default=24)  # previewed, never confirmed: deleted
+
+# --- Background work (Celery, shop/celery.py) -----------------------------------------------------
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# No broker: each task runs in-process right after the enqueuing transaction commits (shop/core/background.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = False  # an in-process task's failure is logged, never raised into the request
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: tasks report through the logs
+CELERY_TASK_ACKS_LATE = True  # every task is idempotent: one lost with its worker runs again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)  # default: the number of CPUs
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)  # seconds; the worker kills a stuck task
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down costs an enqueuing request a few seconds at most, then the task is logged as lost.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(Path(tempfile.gettempdir()) / "shop-celerybeat-schedule")
+)
+# The jobs cron ran before. Each is idempotent and safe on several machines at once; 0 turns one off.
+SCHEDULE_CART_ABANDON_MINUTES = env.int("SCHEDULE_CART_ABANDON_MINUTES", default=10)
+SCHEDULE_RESERVATIONS_RELEASE_MINUTES = env.int("SCHEDULE_RESERVATIONS_RELEASE_MINUTES", default=5)
+SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES = env.int("SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES", default=60)
+SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES = env.int("SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES", default=60)
+# Daily, as HH:MM in TIME_ZONE; empty turns it off.
+SCHEDULE_LOW_STOCK_DIGEST_AT = env.str("SCHEDULE_LOW_STOCK_DIGEST_AT", default="07:00")
+CELERY_BEAT_SCHEDULE = {
+    task: {"task": task, "schedule": timedelta(minutes=minutes)}
+    for task, minutes in {
+        "shop.carts.tasks.abandon_stale_carts": SCHEDULE_CART_ABANDON_MINUTES,
+        "shop.carts.tasks.release_expired_reservations": SCHEDULE_RESERVATIONS_RELEASE_MINUTES,
+        "shop.orders.tasks.cleanup_idempotency_keys": SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES,
+        "shop.core.tasks.cleanup_import_files": SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES,
+    }.items()
+    if minutes > 0
+}
+if SCHEDULE_LOW_STOCK_DIGEST_AT:
+    try:
+        _digest_at = time.fromisoformat(SCHEDULE_LOW_STOCK_DIGEST_AT)
+    except ValueError:
+        raise ImproperlyConfigured("SCHEDULE_LOW_STOCK_DIGEST_AT must be HH:MM (or empty: off).") from None
+    CELERY_BEAT_SCHEDULE["shop.catalog.tasks.send_low_stock_digest"] = {
+        "task": "shop.catalog.tasks.send_low_stock_digest",
+        "schedule": crontab(hour=_digest_at.hour, minute=_digest_at.minute),
+    }
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
