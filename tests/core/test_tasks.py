@@ -54,10 +54,13 @@ def test_enqueued_work_waits_for_the_commit(django_capture_on_commit_callbacks):
 
 
 def test_work_enqueued_in_a_rolled_back_transaction_never_runs(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(OperationalError), transaction.atomic():
-            enqueue(record, value="lost")
-            raise OperationalError("rolled back")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(OperationalError),
+        transaction.atomic(),
+    ):
+        enqueue(record, value="lost")
+        raise OperationalError("rolled back")
     assert callbacks == []
     assert ran == []
 
@@ -149,12 +152,14 @@ def test_every_scheduled_task_calls_its_service(task_name, service, monkeypatch)
 
 
 def _schedule_with(**env) -> subprocess.CompletedProcess:
-    script = (
-        "import django, json; django.setup(); from django.conf import settings; "
-        "print(json.dumps({k: repr(v['schedule']) for k, v in settings.CELERY_BEAT_SCHEDULE.items()}))"
-    )
+    """Import the settings in a fresh interpreter with `env` → prints {task: repr(schedule)}."""
     return subprocess.run(
-        [sys.executable, "-c", script],
+        [
+            sys.executable,
+            "-c",
+            "import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps({k: repr(v['schedule']) for k, v in settings.CELERY_BEAT_SCHEDULE.items()}))",
+        ],
         cwd=settings.BASE_DIR,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings", **env},
         capture_output=True,
@@ -166,7 +171,9 @@ def _schedule_with(**env) -> subprocess.CompletedProcess:
 
 def test_the_schedule_comes_from_the_environment():
     result = _schedule_with(
-        SCHEDULE_CART_ABANDON_MINUTES="3", SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES="0", SCHEDULE_LOW_STOCK_DIGEST_AT="06:30"
+        SCHEDULE_CART_ABANDON_MINUTES="3",
+        SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES="0",
+        SCHEDULE_LOW_STOCK_DIGEST_AT="06:30",
     )
     assert result.returncode == 0, result.stderr
     schedule = json.loads(result.stdout)
