@@ -1,5 +1,6 @@
 """Catalog reads shared by the admin, the API and the background jobs."""
 
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import QuerySet
 
 from shop.accounts.models import User
@@ -12,6 +13,6 @@ def product_list_low_stock(*, threshold: int) -> QuerySet[Product]:
 
 
 def catalog_managers() -> QuerySet[User]:
-    """Active users who may change products (`catalog.change_product`), through a group, directly, or as
-    superusers; only those with an email address."""
-    return User.objects.with_perm("catalog.change_product").exclude(email="").order_by("email")
+    """Active users who may change products (`catalog.change_product`) through a group, directly, or as
+    superusers (Django's own permission query, as `has_perm` decides it)."""
+    return ModelBackend().with_perm("catalog.change_product").exclude(email="").order_by("email")
