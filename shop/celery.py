@@ -9,7 +9,6 @@ written while a task runs carries the trace id of the request that enqueued it (
 import os
 
 from celery import Celery, signals
-from django.core.exceptions import ImproperlyConfigured
 
 from shop.core.logging import trace_id_var
 
@@ -30,8 +29,10 @@ def _keep_django_logging(**kwargs):
 @signals.worker_init.connect
 @signals.beat_init.connect
 def _require_a_broker(sender=None, **kwargs):
+    """A worker or beat without a broker would quietly wait on Celery's default (AMQP on localhost)."""
     if not sender.app.conf.broker_url:
-        raise ImproperlyConfigured(
+        # SystemExit: Celery's signal dispatch logs and swallows any Exception a receiver raises.
+        raise SystemExit(
             "No broker: set CELERY_BROKER_URL or REDIS_URL. Without one, tasks run in-process after the "
             "request's commit and no worker or beat is needed."
         )

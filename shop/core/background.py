@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 def enqueue(task: Task, /, **kwargs) -> None:
     """Run `task(**kwargs)` in the background after the current transaction commits.
 
-    The request's trace id travels with the task, so the worker's log lines carry it.
+    The request's trace id travels with the task, so the worker's log lines carry it. Celery's own log lines
+    name the arguments but never show their values (an email address is personal data).
     """
     transaction.on_commit(partial(_send, task, kwargs, trace_id_var.get()), robust=True)
 
@@ -30,6 +31,6 @@ def enqueue(task: Task, /, **kwargs) -> None:
 def _send(task: Task, kwargs: dict, trace_id: str | None) -> None:
     headers = {"trace_id": trace_id} if trace_id else None
     try:
-        task.apply_async(kwargs=kwargs, headers=headers)
+        task.apply_async(kwargs=kwargs, headers=headers, kwargsrepr=repr(sorted(kwargs)))
     except Exception:  # the broker is down or refuses: the work is lost, say so loudly
         logger.exception("task %s could not be enqueued", task.name, extra={"task": task.name})
