@@ -81,8 +81,17 @@ def test_a_failing_in_process_task_is_logged_and_does_not_reach_the_caller(djang
     assert [value for value, _ in ran] == ["after"]
 
 
+@pytest.fixture
+def with_a_broker():
+    """Tasks are sent, not run in-process (the send itself is faked by the test)."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = eager
+
+
 def test_a_broker_that_cannot_be_reached_is_logged_and_does_not_reach_the_caller(
-    django_capture_on_commit_callbacks, caplog, monkeypatch
+    with_a_broker, django_capture_on_commit_callbacks, caplog, monkeypatch
 ):
     def broker_down(*args, **kwargs):
         raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -93,6 +102,13 @@ def test_a_broker_that_cannot_be_reached_is_logged_and_does_not_reach_the_caller
     assert [r.getMessage() for r in caplog.records if r.name == "shop.core.background"] == [
         "task tests.core.record could not be enqueued"
     ]
+
+
+def test_in_process_work_gets_its_arguments_as_a_worker_would(django_capture_on_commit_callbacks, caplog, customer):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(record, value=customer)  # a model instance: a worker could not be sent it either
+    assert ran == []
+    assert "could not be enqueued" in caplog.text
 
 
 def test_in_process_work_keeps_the_trace_id_of_the_request(django_capture_on_commit_callbacks):
