@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 def enqueue(task: Task, /, **kwargs) -> None:
     """Run `task(**kwargs)` in the background after the current transaction commits.
 
-    The request's trace id travels with the task, so the worker's log lines carry it. Celery's own log lines
+    The request's trace id travels with the task, so the worker's log lines carry it. A worker's log lines
     name the arguments but never show their values (an email address is personal data).
     """
     transaction.on_commit(partial(_send, task, kwargs, trace_id_var.get()), robust=True)
@@ -36,7 +36,7 @@ def _send(task: Task, kwargs: dict, trace_id: str | None) -> None:
             task.apply(kwargs=_as_a_worker_gets_them(task, kwargs), headers=headers)
         else:
             task.apply_async(kwargs=kwargs, headers=headers, kwargsrepr=repr(sorted(kwargs)))
-    except Exception:  # the broker is down or refuses: the work is lost, say so loudly
+    except Exception:  # broker down, or arguments a worker could not be sent: the work is lost, say so loudly
         logger.exception("task %s could not be enqueued", task.name, extra={"task": task.name})
 
 
