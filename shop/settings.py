@@ -174,7 +174,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 *
 # --- CORS (django-cors-headers) -------------------------------------------------------------------
 # Browsers on these origins (scheme://host[:port]) may call the API and the FakeStore layer. Clients
 # authenticate with a Bearer header, not cookies, so credentials stay off.
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOWED_ORIGINS = [origin.strip() for origin in env.list("CORS_ALLOWED_ORIGINS", default=[])]
 CORS_URLS_REGEX = r"^/(api|fakestore)/"
 CORS_ALLOW_HEADERS = ("authorization", "content-type", "x-session-id", "idempotency-key")
 CORS_EXPOSE_HEADERS = ("Idempotent-Replayed", "X-Request-ID", "Retry-After", "Location")
