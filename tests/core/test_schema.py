@@ -24,6 +24,20 @@ def test_schema_validates_without_warnings(schema):
     assert "/api/v1/products/" in schema["paths"]
 
 
+def test_every_request_body_is_a_closed_object(schema):
+    """Write bodies refuse unknown and read-only fields (shop/core/serializers.py); the schema says so."""
+    components = schema["components"]["schemas"]
+    bodies = [
+        op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        for ops in schema["paths"].values()
+        for op in ops.values()
+        if isinstance(op, dict) and "requestBody" in op
+    ]
+    assert len(bodies) > 20
+    for name in {*bodies, "CartLineRequest"}:
+        assert components[name]["additionalProperties"] is False, name
+
+
 def test_schema_describes_problem_documents(schema):
     problem = schema["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "detail", "code"} <= set(problem["required"])
