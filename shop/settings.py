@@ -226,7 +226,12 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "shop API",
-    "DESCRIPTION": "Public REST API of the shop back office. Errors are RFC 9457 problem details.",
+    "DESCRIPTION": (
+        "Public REST API of the shop back office. Errors are RFC 9457 problem details "
+        "(`application/problem+json`; a client accepting only that type gets other answers as JSON). "
+        "Every path works with and without its trailing slash. A write body may carry only the fields its "
+        "request schema lists: an unknown or read-only field (`id` included) is a 400 naming it."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
