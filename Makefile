@@ -23,6 +23,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: export DEBUG ?= on
 run: install
+	$(MANAGE) ensure_database
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_fixtures
 	$(MANAGE) setup_roles

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -53,9 +54,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shop.core.middleware.TraceIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that answers early, so those answers carry CORS too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.core.middleware.ApiBodyLimitMiddleware",  # oversized /api/ body -> 413 problem document
+    "shop.core.middleware.ApiOptionalSlashMiddleware",  # /api/v1/products routed as /api/v1/products/
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,12 +173,21 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 
+# --- CORS (django-cors-headers) -------------------------------------------------------------------
+# Browsers on these origins (scheme://host[:port]) may call the API and the FakeStore layer. Clients
+# authenticate with a Bearer header, not cookies, so credentials stay off.
+CORS_ALLOWED_ORIGINS = [origin.strip() for origin in env.list("CORS_ALLOWED_ORIGINS", default=[])]
+CORS_URLS_REGEX = r"^/(api|fakestore)/"
+CORS_ALLOW_HEADERS = ("authorization", "content-type", "x-session-id", "idempotency-key")
+CORS_EXPOSE_HEADERS = ("Idempotent-Replayed", "X-Request-ID", "Retry-After", "Location")
+
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["shop.core.renderers.ORJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["shop.core.parsers.JSONParser"],  # refuses JSON nested deeper than 32 levels
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "shop.core.renderers.ContentNegotiation",  # problem+json accepted
     "DEFAULT_PAGINATION_CLASS": "shop.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -216,11 +228,17 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "shop API",
-    "DESCRIPTION": "Public REST API of the shop back office. Errors are RFC 9457 problem details.",
+    "DESCRIPTION": (
+        "Public REST API of the shop back office. Errors are RFC 9457 problem details "
+        "(`application/problem+json`; a client accepting only that type gets other answers as JSON). "
+        "Every path works with and without its trailing slash. A write body may carry only the fields its "
+        "request schema lists: an unknown or read-only field (`id` included) is a 400 naming it."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no badge from validator.swagger.io
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
