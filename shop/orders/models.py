@@ -1,11 +1,16 @@
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from shop.catalog.models import Product
 from shop.core.models import TimeStamped
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY_MAX = Decimal("9999999999.99")  # the most a MONEY column holds
 
 
 class Order(TimeStamped):
@@ -53,7 +58,7 @@ class Order(TimeStamped):
 
 class OrderItem(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_items")
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="order_items")
     sku = models.CharField(max_length=64)
     title = models.CharField(max_length=255)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
@@ -92,10 +97,19 @@ class OrderStatusChange(models.Model):
         return f"{self.order.number}: {self.from_status or '-'} → {self.to_status}"
 
 
+def idempotency_key_expiry():
+    return timezone.now() + timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def idempotency_lease_end():
+    return timezone.now() + timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS)
+
+
 class IdempotencyKey(models.Model):
     """A stored answer to a checkout sent with `Idempotency-Key` (Stripe's semantics), per user and key.
 
-    `response_status` is null while the first request is still in flight.
+    `response_status` is null while an attempt is in flight; that attempt holds the key until `locked_until`
+    (shop/orders/idempotency.py).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys")
@@ -106,6 +120,10 @@ class IdempotencyKey(models.Model):
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    locked_until = models.DateTimeField(
+        default=idempotency_lease_end,
+        help_text="The attempt in flight holds the key until then; after that, without an answer, a retry takes it.",
+    )
 
     class Meta:
         ordering = ("-created_at",)

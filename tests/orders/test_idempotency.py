@@ -7,13 +7,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from shop.carts.models import CartItem
+from shop.catalog.models import Product
 from shop.orders import services
 from shop.orders.idempotency import request_fingerprint
 from shop.orders.models import IdempotencyKey, Order
 from tests.conftest import client_for
-from tests.factories import AddressFactory, CartFactory, CartItemFactory, ProductFactory
+from tests.factories import AddressFactory, CartWithLinesFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipping_addresses")]
 
 
 def checkout(client, cart, key, body=None):
@@ -21,9 +22,7 @@ def checkout(client, cart, key, body=None):
 
 
 def cart_with(user, stock=10, quantity=1):
-    cart = CartFactory(user=user)
-    CartItemFactory(cart=cart, product=ProductFactory(stock=stock), quantity=quantity)
-    return cart
+    return CartWithLinesFactory(user=user, lines__stock=stock, lines__quantity=quantity)
 
 
 def test_fingerprint_is_canonical_json():
@@ -40,12 +39,13 @@ def test_a_retry_with_the_same_key_replays_the_answer_and_creates_nothing(custom
     assert first.status_code == second.status_code == 201
     assert second.json() == first.json()
     assert second["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
+    assert second["Location"] == first["Location"] and first["Location"].endswith(f"/orders/{first.json()['id']}/")
     assert Order.objects.count() == 1
 
 
 def test_the_same_key_with_another_body_is_422(customer_client, customer):
     cart = cart_with(customer)
-    address = AddressFactory(user=customer)
+    address = AddressFactory(user=customer, is_default=False)
     checkout(customer_client, cart, "key-2")
     response = checkout(customer_client, cart, "key-2", {"shipping_address": address.pk})
     assert response.status_code == 422 and response.data["code"] == "idempotency_key_reused"
@@ -75,8 +75,46 @@ def test_a_request_in_flight_makes_the_second_one_409(customer_client, customer)
     assert not Order.objects.exists()
 
 
+def test_a_key_whose_attempt_died_can_be_used_again_after_the_lease(customer, settings):
+    settings.IDEMPOTENCY_LEASE_SECONDS = 60
+    cart = cart_with(customer)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):  # what a worker killed mid-checkout leaves behind
+        IdempotencyKey.objects.create(
+            user=customer,
+            key="orphan",
+            request_fingerprint=request_fingerprint(scope=f"cart:{cart.pk}", body={}),
+            expires_at=start + timedelta(hours=24),
+        )
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        assert checkout(client_for(customer), cart, "orphan").status_code == 409  # it might still be running
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        retry = checkout(client_for(customer), cart, "orphan")
+        assert retry.status_code == 201
+        replay = checkout(client_for(customer), cart, "orphan")
+    assert replay.json() == retry.json() and replay["Idempotent-Replayed"] == "true"
+    assert Order.objects.count() == 1
+
+
+def test_an_attempt_that_lost_its_lease_is_undone(customer_client, customer, monkeypatch):
+    cart = cart_with(customer)
+    real_place = services.order_place
+
+    def place_then_get_taken_over(**kwargs):
+        order = real_place(**kwargs)
+        IdempotencyKey.objects.filter(key="slow").update(locked_until=timezone.now() + timedelta(minutes=1))
+        return order  # a retry took the key over while this attempt was still working
+
+    monkeypatch.setattr(services, "order_place", place_then_get_taken_over)
+    response = checkout(customer_client, cart, "slow")
+    assert response.status_code == 409 and response.data["code"] == "conflict"
+    assert not Order.objects.exists() and Product.objects.get(pk=cart.items.get().product_id).stock == 10
+    assert IdempotencyKey.objects.get(key="slow").response_status is None
+
+
 def test_a_checkout_error_is_stored_and_replayed(customer_client, customer):
-    cart = cart_with(customer, stock=1, quantity=2)
+    cart = cart_with(customer, stock=2, quantity=2)
+    Product.objects.filter(pk=cart.items.get().product_id).update(stock=1)
     first = checkout(customer_client, cart, "key-4")
     assert first.status_code == 409 and first["Content-Type"] == "application/problem+json"
     CartItem.objects.filter(cart=cart).update(quantity=1)

@@ -70,12 +70,3 @@ class CartChangeSerializer(serializers.Serializer):
         if count > MAX_OPERATIONS:
             raise serializers.ValidationError(f"At most {MAX_OPERATIONS} changes in one request (got {count}).")
         return attrs
-
-
-class CheckoutSerializer(serializers.Serializer):
-    shipping_address = serializers.IntegerField(
-        min_value=1,
-        required=False,
-        allow_null=True,
-        help_text="One of your address ids; default: your default address (none: the order has no address).",
-    )

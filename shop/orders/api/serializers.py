@@ -68,3 +68,12 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class OrderStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Order.Status.choices)
+
+
+class CheckoutSerializer(serializers.Serializer):
+    shipping_address = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="One of your address ids; default: your default address (without one: 400).",
+    )
