@@ -42,6 +42,9 @@ class Order(TimeStamped):
         constraints = [
             models.CheckConstraint(condition=Q(subtotal__gte=0), name="order_subtotal_not_negative"),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            # SQLite does not enforce max_digits: without these an oversized total is stored and unreadable.
+            models.CheckConstraint(condition=Q(subtotal__lte=MONEY_MAX), name="order_subtotal_fits"),
+            models.CheckConstraint(condition=Q(total__lte=MONEY_MAX), name="order_total_fits"),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "paid", "shipped", "delivered", "cancelled"]),
                 name="order_status_valid",
@@ -70,6 +73,7 @@ class OrderItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="orderitem_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderitem_price_not_negative"),
+            models.CheckConstraint(condition=Q(line_total__lte=MONEY_MAX), name="orderitem_line_total_fits"),
         ]
 
     def __str__(self):

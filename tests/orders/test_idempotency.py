@@ -176,3 +176,13 @@ def test_cleanup_command_deletes_only_expired_keys(customer):
     call_command("cleanup_idempotency_keys", stdout=out)
     assert "Deleted 1 " in out.getvalue()
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_settings_refuse_a_lease_not_longer_than_the_gunicorn_timeout():
+    from tests.core.test_settings import _import_settings
+
+    refused = _import_settings(GUNICORN_TIMEOUT="60", IDEMPOTENCY_LEASE_SECONDS="60")
+    assert (
+        refused.returncode != 0 and "IDEMPOTENCY_LEASE_SECONDS must be longer than GUNICORN_TIMEOUT" in refused.stderr
+    )
+    assert _import_settings(GUNICORN_TIMEOUT="60", IDEMPOTENCY_LEASE_SECONDS="90").returncode == 0
