@@ -114,7 +114,7 @@ class CartAdmin(ShopImportExportMixin, admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 n_items=Count("items"),
-                total=Sum(line_total, output_field=DecimalField(max_digits=18, decimal_places=2)),
+                total=Sum(line_total, output_field=DecimalField(max_digits=12, decimal_places=2)),
             )
         )
 

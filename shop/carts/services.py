@@ -174,6 +174,7 @@ def cart_abandon(*, cart: Cart) -> Cart:
     return _let_go(_lock_cart(cart), Cart.Status.ABANDONED)
 
 
+@transaction.atomic
 def cart_mark_ordered(*, cart: Cart) -> Cart:
     """Checkout's last step, inside its transaction with the cart row locked: open → ordered, stock let go
     (the order's `sale` movements took it)."""

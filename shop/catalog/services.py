@@ -58,7 +58,9 @@ def stock_check(*, wanted: dict[int, int], holder: str | None = None) -> dict[in
     return products
 
 
-@transaction.atomic
+# No savepoint for the reservation writes: they run inside the caller's transaction on every cart change and
+# checkout, and raise nothing a caller could recover from, so a savepoint would only cost two round trips.
+@transaction.atomic(savepoint=False)
 def stock_reservations_set(*, holder: str, quantities: dict[int, int], expires_at: datetime | None) -> None:
     """Make `holder`'s reservations exactly `quantities` ({product id: units}; 0 or absent: none) until
     `expires_at`; None (or a time already past) releases them all.
@@ -85,7 +87,7 @@ def stock_reservations_set(*, holder: str, quantities: dict[int, int], expires_a
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_reservations_release(*, holders: Iterable[str]) -> int:
     """Drop every reservation of these holders; returns how many there were."""
     deleted, _ = StockReservation.objects.filter(holder__in=list(holders)).delete()

@@ -161,6 +161,7 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
     return _move(order, status, by)
 
 
+@transaction.atomic
 def order_cancel(*, order: Order, by) -> Order:
     """Cancel: customers while pending, staff also when paid; the same path as `order_set_status(cancelled)`."""
     return order_set_status(order=order, status=Order.Status.CANCELLED, by=by)
