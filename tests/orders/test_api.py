@@ -25,19 +25,15 @@ def order_url(order_id=None, action=None):
     return path + (f"{action}/" if action else "")
 
 
-def cart_with(user, product=None, quantity=1):
-    return CartWithLinesFactory(user=user, lines=[(product or ProductFactory(), quantity)])
-
-
 def place(user, quantity=1, stock=10):
     product = ProductFactory(stock=stock)
-    return services.order_place(cart=cart_with(user, product, quantity), by=user), product
+    return services.order_place(cart=CartWithLinesFactory(user=user, lines=[(product, quantity)]), by=user), product
 
 
 def test_checkout_answers_201_with_the_order_and_its_location(customer_client, customer):
     product = ProductFactory(price=Decimal("4.20"), stock=5)
     address = AddressFactory(user=customer, line1="1 Main St", is_default=False)
-    cart = cart_with(customer, product, 2)
+    cart = CartWithLinesFactory(user=customer, lines=[(product, 2)])
     response = customer_client.post(checkout_url(cart.pk), {"shipping_address": address.pk}, format="json")
     assert response.status_code == 201
     assert response["Location"] == f"http://testserver{order_url(response.data['id'])}"
@@ -63,7 +59,7 @@ def test_checkout_answers_201_with_the_order_and_its_location(customer_client, c
 
 def test_checkout_out_of_stock_is_409_listing_short_products(customer_client, customer, staff):
     short = ProductFactory(stock=3)
-    cart = cart_with(customer, short, 3)
+    cart = CartWithLinesFactory(user=customer, lines=[(short, 3)])
     staff_client = client_for(staff)
     staff_client.patch(f"/api/v1/products/{short.pk}/", {"stock": 1}, format="json")
     response = customer_client.post(checkout_url(cart.pk), {}, format="json")
@@ -78,7 +74,7 @@ def test_checkout_of_an_empty_cart_is_409(customer_client, customer):
 
 
 def test_checkout_with_someone_elses_address_is_400(customer_client, customer, other_customer):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     foreign = AddressFactory(user=other_customer, is_default=False)
     response = customer_client.post(checkout_url(cart.pk), {"shipping_address": foreign.pk}, format="json")
     assert response.status_code == 400 and "shipping_address" in response.data["errors"]
@@ -88,7 +84,7 @@ def test_checkout_with_someone_elses_address_is_400(customer_client, customer, o
 def test_checkout_without_an_address_and_no_default_is_400_saying_so(customer_client, customer):
     customer.addresses.all().delete()
     AddressFactory(user=customer, is_default=False)
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     body = assert_problem(customer_client.post(checkout_url(cart.pk), {}, format="json"), 400, "validation_error")
     assert body["errors"]["shipping_address"] == ["Choose a shipping address: you have no default address."]
     assert not Order.objects.exists() and Cart.objects.get(pk=cart.pk).status == "open"
@@ -98,7 +94,7 @@ def test_checkout_of_an_order_too_large_for_its_columns_is_400_and_the_order_pag
     customer_client, customer, other_customer, staff_client, admin_client
 ):
     product = ProductFactory(price=Decimal("99999999.99"), stock=1000)
-    cart = cart_with(customer, product, 999)
+    cart = CartWithLinesFactory(user=customer, lines=[(product, 999)])
     assert customer_client.get(f"/api/v1/carts/{cart.pk}/").json()["total"] == "99899999990.01"
     body = assert_problem(customer_client.post(checkout_url(cart.pk), {}, format="json"), 400, "validation_error")
     assert "more than one order can hold" in body["errors"]["non_field_errors"][0]
@@ -128,7 +124,7 @@ def test_when_staff_lower_the_stock_below_the_reservations_the_stock_left_still_
 
 @pytest.mark.parametrize("body", [{"shipping_address": "x"}, {"shipping_address": 0}, []])
 def test_checkout_with_a_malformed_body_is_400(customer_client, customer, body):
-    response = customer_client.post(checkout_url(cart_with(customer).pk), body, format="json")
+    response = customer_client.post(checkout_url(CartWithLinesFactory(user=customer).pk), body, format="json")
     assert response.status_code == 400
 
 
@@ -279,7 +275,7 @@ def test_staff_move_with_a_bad_status_is_400(staff_client, customer, body):
 
 
 def test_cart_becomes_ordered_after_checkout(customer_client, customer):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     customer_client.post(checkout_url(cart.pk), {}, format="json")
     assert Cart.objects.get(pk=cart.pk).status == "ordered"
     assert customer_client.post(checkout_url(cart.pk), {}, format="json").status_code == 409

@@ -21,10 +21,6 @@ def checkout(client, cart, key, body=None):
     return client.post(f"/api/v1/carts/{cart.pk}/checkout/", body or {}, format="json", HTTP_IDEMPOTENCY_KEY=key)
 
 
-def cart_with(user, stock=10, quantity=1):
-    return CartWithLinesFactory(user=user, lines__stock=stock, lines__quantity=quantity)
-
-
 def test_fingerprint_is_canonical_json():
     assert request_fingerprint(scope="cart:1", body={"a": 1, "b": 2}) == request_fingerprint(
         scope="cart:1", body={"b": 2, "a": 1}
@@ -33,7 +29,7 @@ def test_fingerprint_is_canonical_json():
 
 
 def test_a_retry_with_the_same_key_replays_the_answer_and_creates_nothing(customer_client, customer):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     first = checkout(customer_client, cart, "key-1")
     second = checkout(customer_client, cart, "key-1")
     assert first.status_code == second.status_code == 201
@@ -44,7 +40,7 @@ def test_a_retry_with_the_same_key_replays_the_answer_and_creates_nothing(custom
 
 
 def test_the_same_key_with_another_body_is_422(customer_client, customer):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     address = AddressFactory(user=customer, is_default=False)
     checkout(customer_client, cart, "key-2")
     response = checkout(customer_client, cart, "key-2", {"shipping_address": address.pk})
@@ -52,20 +48,20 @@ def test_the_same_key_with_another_body_is_422(customer_client, customer):
 
 
 def test_the_same_key_on_another_cart_is_422(customer_client, customer):
-    checkout(customer_client, cart_with(customer), "key-3")
-    other = cart_with(customer)
+    checkout(customer_client, CartWithLinesFactory(user=customer), "key-3")
+    other = CartWithLinesFactory(user=customer)
     assert checkout(customer_client, other, "key-3").status_code == 422
     assert Order.objects.count() == 1
 
 
 def test_keys_are_per_user(customer_client, other_client, customer, other_customer):
-    assert checkout(customer_client, cart_with(customer), "shared-key").status_code == 201
-    assert checkout(other_client, cart_with(other_customer), "shared-key").status_code == 201
+    assert checkout(customer_client, CartWithLinesFactory(user=customer), "shared-key").status_code == 201
+    assert checkout(other_client, CartWithLinesFactory(user=other_customer), "shared-key").status_code == 201
     assert Order.objects.count() == 2
 
 
 def test_a_request_in_flight_makes_the_second_one_409(customer_client, customer):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     fingerprint = request_fingerprint(scope=f"cart:{cart.pk}", body={})
     IdempotencyKey.objects.create(
         user=customer, key="busy", request_fingerprint=fingerprint, expires_at=timezone.now() + timedelta(hours=1)
@@ -77,7 +73,7 @@ def test_a_request_in_flight_makes_the_second_one_409(customer_client, customer)
 
 def test_a_key_whose_attempt_died_can_be_used_again_after_the_lease(customer, settings):
     settings.IDEMPOTENCY_LEASE_SECONDS = 60
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     start = timezone.now()
     with time_machine.travel(start, tick=False):  # what a worker killed mid-checkout leaves behind
         IdempotencyKey.objects.create(
@@ -97,7 +93,7 @@ def test_a_key_whose_attempt_died_can_be_used_again_after_the_lease(customer, se
 
 
 def test_an_attempt_that_lost_its_lease_is_undone(customer_client, customer, monkeypatch):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     real_place = services.order_place
 
     def place_then_get_taken_over(**kwargs):
@@ -113,7 +109,7 @@ def test_an_attempt_that_lost_its_lease_is_undone(customer_client, customer, mon
 
 
 def test_a_checkout_error_is_stored_and_replayed(customer_client, customer):
-    cart = cart_with(customer, stock=2, quantity=2)
+    cart = CartWithLinesFactory(user=customer, lines__stock=2, lines__quantity=2)
     Product.objects.filter(pk=cart.items.get().product_id).update(stock=1)
     first = checkout(customer_client, cart, "key-4")
     assert first.status_code == 409 and first["Content-Type"] == "application/problem+json"
@@ -125,7 +121,7 @@ def test_a_checkout_error_is_stored_and_replayed(customer_client, customer):
 
 
 def test_an_unexpected_failure_releases_the_key(customer_client, customer, monkeypatch):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
 
     def broken(**kwargs):
         raise RuntimeError("boom")
@@ -139,28 +135,28 @@ def test_an_unexpected_failure_releases_the_key(customer_client, customer, monke
 
 
 def test_validation_errors_before_the_checkout_are_not_stored(customer_client, customer):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     assert checkout(customer_client, cart, "key-7", {"shipping_address": "x"}).status_code == 400
     assert not IdempotencyKey.objects.exists()
 
 
 @pytest.mark.parametrize("key", ["", "has space", "x" * 256, "ключ"])
 def test_a_malformed_key_is_400(customer_client, customer, key):
-    response = checkout(customer_client, cart_with(customer), key)
+    response = checkout(customer_client, CartWithLinesFactory(user=customer), key)
     assert response.status_code == 400 and "Idempotency-Key" in response.data["errors"]
 
 
 def test_an_expired_key_may_be_used_again(customer_client, customer, settings):
     settings.IDEMPOTENCY_KEY_TTL_HOURS = 24
-    checkout(customer_client, cart_with(customer), "key-8")
+    checkout(customer_client, CartWithLinesFactory(user=customer), "key-8")
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
-        response = checkout(client_for(customer), cart_with(customer), "key-8")
+        response = checkout(client_for(customer), CartWithLinesFactory(user=customer), "key-8")
     assert response.status_code == 201
     assert Order.objects.count() == 2
 
 
 def test_a_replay_within_the_ttl_still_replays(customer_client, customer):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     first = checkout(customer_client, cart, "key-9")
     with time_machine.travel(timezone.now() + timedelta(hours=23)):
         assert checkout(client_for(customer), cart, "key-9").json() == first.json()

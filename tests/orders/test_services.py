@@ -16,14 +16,10 @@ from tests.factories import AddressFactory, CartFactory, CartWithLinesFactory, C
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipping_addresses")]
 
 
-def cart_with(user, *lines):
-    return CartWithLinesFactory(user=user, lines=list(lines))
-
-
 def test_place_copies_lines_decrements_stock_and_closes_the_cart(customer):
     a = ProductFactory(price=Decimal("2.50"), stock=10, title="Mug", sku="MUG-1")
     b = ProductFactory(price=Decimal("10.00"), stock=5)
-    cart = cart_with(customer, (a, 3), (b, 1))
+    cart = CartWithLinesFactory(user=customer, lines=[(a, 3), (b, 1)])
     order = services.order_place(cart=cart, by=customer)
     assert order.status == "pending" and order.subtotal == order.total == Decimal("17.50")
     item = order.items.get(product=a)
@@ -45,7 +41,7 @@ def test_place_copies_lines_decrements_stock_and_closes_the_cart(customer):
 
 def test_prices_are_copies_not_links(customer):
     product = ProductFactory(price=Decimal("5.00"))
-    order = services.order_place(cart=cart_with(customer, (product, 1)), by=customer)
+    order = services.order_place(cart=CartWithLinesFactory(user=customer, lines=[(product, 1)]), by=customer)
     product.price, product.title = Decimal("99.00"), "Renamed"
     product.save()
     item = order.items.get()
@@ -53,8 +49,8 @@ def test_prices_are_copies_not_links(customer):
 
 
 def test_order_numbers_are_unique_and_human_friendly(customer):
-    numbers = {services.order_place(cart=cart_with(customer, (ProductFactory(), 1)), by=customer).number}
-    numbers |= {services.order_place(cart=cart_with(customer, (ProductFactory(), 1)), by=customer).number}
+    numbers = {services.order_place(cart=CartWithLinesFactory(user=customer), by=customer).number}
+    numbers |= {services.order_place(cart=CartWithLinesFactory(user=customer), by=customer).number}
     assert len(numbers) == 2
     for number in numbers:
         assert number.startswith(f"SO-{timezone.now():%Y%m%d}-") and len(number) == 18
@@ -64,13 +60,13 @@ def test_a_number_collision_is_retried(customer, monkeypatch):
     Order.objects.create(number="SO-TAKEN", user=customer, subtotal=0, total=0)
     candidates = iter(["SO-TAKEN", "SO-FREE"])
     monkeypatch.setattr(services, "order_number_generate", lambda: next(candidates))
-    order = services.order_place(cart=cart_with(customer, (ProductFactory(), 1)), by=customer)
+    order = services.order_place(cart=CartWithLinesFactory(user=customer), by=customer)
     assert order.number == "SO-FREE"
 
 
 def test_place_refuses_and_changes_nothing_when_any_line_is_short(customer, staff):
     plenty, short, gone = ProductFactory(stock=10), ProductFactory(stock=2), ProductFactory(stock=4)
-    cart = cart_with(customer, (plenty, 2), (short, 2), (gone, 1))
+    cart = CartWithLinesFactory(user=customer, lines=[(plenty, 2), (short, 2), (gone, 1)])
     stock_set(product=short, stock=1, reason="adjustment", by=staff)  # one unit went missing
     Product.objects.filter(pk=gone.pk).update(is_active=False)
     StockReservation.objects.all().delete()  # the cart's reservations lapsed
@@ -88,9 +84,9 @@ def test_place_respects_other_carts_unexpired_reservations(customer, other_custo
     product = ProductFactory(stock=4)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        cart = cart_with(customer, (product, 2))
+        cart = CartWithLinesFactory(user=customer, lines=[(product, 2)])
     with time_machine.travel(start + timedelta(minutes=31), tick=False):  # the customer's hold lapsed
-        cart_with(other_customer, (product, 3))
+        CartWithLinesFactory(user=other_customer, lines=[(product, 3)])
         with pytest.raises(InsufficientStock) as caught:
             services.order_place(cart=cart, by=customer)
         assert caught.value.shortages == [{"product": product.pk, "available": 1}]
@@ -104,7 +100,7 @@ def test_when_stock_falls_below_the_reservations_the_oldest_carts_still_buy(staf
     carts = []
     for minute in range(6):
         with time_machine.travel(start + timedelta(minutes=minute), tick=False):
-            carts.append(cart_with(CustomerFactory(), (product, 1)))
+            carts.append(CartWithLinesFactory(user=CustomerFactory(), lines=[(product, 1)]))
     stock_set(product=product, stock=5, reason="adjustment", by=staff)
     with pytest.raises(InsufficientStock) as caught:
         services.order_place(cart=carts[-1], by=carts[-1].user)  # the newest waits behind five older holds
@@ -118,8 +114,8 @@ def test_when_stock_falls_below_the_reservations_the_oldest_carts_still_buy(staf
 def test_units_beyond_the_held_ones_are_sold_first_come_first_served(customer, other_customer, settings):
     settings.CART_MAX_RESERVED_PER_LINE = 10
     product = ProductFactory(stock=20)
-    big = cart_with(customer, (product, 15))  # holds 10 of its 15
-    small = cart_with(other_customer, (product, 10))  # the 10 left are free: it holds them
+    big = CartWithLinesFactory(user=customer, lines=[(product, 15)])  # holds 10 of its 15
+    small = CartWithLinesFactory(user=other_customer, lines=[(product, 10)])  # the 10 left are free: it holds them
     with pytest.raises(InsufficientStock) as caught:
         services.order_place(cart=big, by=customer)  # its 5 unheld units are in the other cart's hold
     assert caught.value.shortages == [{"product": product.pk, "available": 10}]
@@ -135,7 +131,7 @@ def test_an_empty_cart_cannot_be_placed(customer):
 
 @pytest.mark.parametrize("status", [Cart.Status.ORDERED, Cart.Status.ABANDONED])
 def test_only_an_open_cart_can_be_placed(customer, product, status):
-    cart = cart_with(customer, (product, 1))
+    cart = CartWithLinesFactory(user=customer, lines=[(product, 1)])
     Cart.objects.filter(pk=cart.pk).update(status=status)
     with pytest.raises(Conflict):
         services.order_place(cart=cart, by=customer)
@@ -143,20 +139,22 @@ def test_only_an_open_cart_can_be_placed(customer, product, status):
 
 def test_only_the_carts_user_can_place_it(customer, other_customer, product):
     with pytest.raises(Conflict):
-        services.order_place(cart=cart_with(customer, (product, 1)), by=other_customer)
+        services.order_place(cart=CartWithLinesFactory(user=customer, lines=[(product, 1)]), by=other_customer)
 
 
 def test_default_address_is_copied(customer, product):
     AddressFactory(user=customer, is_default=False, line1="Other street")
     customer.addresses.filter(is_default=True).update(line1="1 Main St", city="Springfield", country="US")
-    order = services.order_place(cart=cart_with(customer, (product, 1)), by=customer)
+    order = services.order_place(cart=CartWithLinesFactory(user=customer, lines=[(product, 1)]), by=customer)
     assert (order.shipping_line1, order.shipping_city, order.shipping_country) == ("1 Main St", "Springfield", "US")
 
 
 def test_a_given_address_must_be_the_users(customer, other_customer, product):
     foreign = AddressFactory(user=other_customer, is_default=False)
     with pytest.raises(InvalidInput) as caught:
-        services.order_place(cart=cart_with(customer, (product, 1)), by=customer, shipping_address=foreign.pk)
+        services.order_place(
+            cart=CartWithLinesFactory(user=customer, lines=[(product, 1)]), by=customer, shipping_address=foreign.pk
+        )
     assert "shipping_address" in caught.value.errors
     own = AddressFactory(user=customer, line1="9 Own Rd", is_default=False)
     order = services.order_place(cart=Cart.objects.get(user=customer), by=customer, shipping_address=own.pk)
@@ -165,7 +163,7 @@ def test_a_given_address_must_be_the_users(customer, other_customer, product):
 
 def test_without_an_address_and_no_default_nothing_is_ordered(product):
     customer = AddressFactory(is_default=False).user
-    cart = cart_with(customer, (product, 1))
+    cart = CartWithLinesFactory(user=customer, lines=[(product, 1)])
     with pytest.raises(InvalidInput) as caught:
         services.order_place(cart=cart, by=customer)
     assert "no default address" in caught.value.errors["shipping_address"][0]
@@ -174,7 +172,7 @@ def test_without_an_address_and_no_default_nothing_is_ordered(product):
 
 def test_an_order_total_too_large_for_its_columns_is_refused_and_nothing_is_saved(customer):
     product = ProductFactory(price=Decimal("99999999.99"), stock=1000)
-    cart = cart_with(customer, (product, 999))
+    cart = CartWithLinesFactory(user=customer, lines=[(product, 999)])
     with pytest.raises(InvalidInput) as caught:
         services.order_place(cart=cart, by=customer)
     assert "more than one order can hold" in caught.value.errors["non_field_errors"][0]
@@ -184,14 +182,16 @@ def test_an_order_total_too_large_for_its_columns_is_refused_and_nothing_is_save
 
 def test_the_largest_order_that_fits_is_placed(customer):
     product = ProductFactory(price=Decimal("99999999.99"), stock=1000)
-    order = services.order_place(cart=cart_with(customer, (product, 100)), by=customer)
+    order = services.order_place(cart=CartWithLinesFactory(user=customer, lines=[(product, 100)]), by=customer)
     order.refresh_from_db()
     assert order.total == Decimal("9999999999.00")
 
 
 def placed(customer, stock=10, quantity=2):
     product = ProductFactory(stock=stock)
-    return services.order_place(cart=cart_with(customer, (product, quantity)), by=customer), product
+    return services.order_place(
+        cart=CartWithLinesFactory(user=customer, lines=[(product, quantity)]), by=customer
+    ), product
 
 
 def test_cancel_restores_stock_with_cancel_movements(customer):

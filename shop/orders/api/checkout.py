@@ -62,7 +62,10 @@ class CheckoutView(GenericAPIView):
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER, type=str, location=OpenApiParameter.HEADER, required=False, description="Retry key."
-            )
+            ),
+            OpenApiParameter(
+                "Location", type=str, location=OpenApiParameter.HEADER, response=[201], description="The order's URL."
+            ),
         ],
         request=CheckoutSerializer,
         responses={
