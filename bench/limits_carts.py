@@ -20,13 +20,19 @@ from bench.limits import json_response, money
 CENT = Decimal("0.01")
 
 UPSERT_LINE = """
-INSERT INTO carts_cartitem (cart_id, product_id, quantity, reserved_until, created_at, updated_at)
-SELECT c.id, p.id, %s, %s, %s, %s FROM carts_cart c
+INSERT INTO carts_cartitem (cart_id, product_id, quantity, created_at, updated_at)
+SELECT c.id, p.id, %s, %s, %s FROM carts_cart c
 JOIN accounts_user u ON u.id = c.user_id AND u.is_active
 JOIN catalog_product p ON p.id = %s AND p.is_active AND p.stock >= %s
 WHERE c.id = %s AND c.user_id = %s AND c.status = 'open'
 ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = carts_cartitem.quantity + excluded.quantity,
-    reserved_until = excluded.reserved_until, updated_at = excluded.updated_at
+    updated_at = excluded.updated_at
+"""
+HOLD_LINE = """
+INSERT INTO catalog_stockreservation (holder, product_id, quantity, expires_at, created_at)
+SELECT %s, ci.product_id, CASE WHEN ci.quantity > %s THEN %s ELSE ci.quantity END, %s, %s
+FROM carts_cartitem ci WHERE ci.cart_id = %s AND ci.product_id = %s
+ON CONFLICT (holder, product_id) DO UPDATE SET quantity = excluded.quantity, expires_at = excluded.expires_at
 """
 CART_WITH_LINES = """
 SELECT c.id, c.user_id, c.status, c.created_at, c.updated_at, c.expires_at, ci.product_id, p.title, ci.quantity, p.price
@@ -60,7 +66,7 @@ INSERT_HISTORY = (
     "VALUES (%s, '', 'pending', %s, '', %s)"
 )
 CLOSE_CART = "UPDATE carts_cart SET status = 'ordered', expires_at = NULL, updated_at = %s WHERE id = %s"
-RELEASE_LINES = "UPDATE carts_cartitem SET reserved_until = NULL WHERE cart_id = %s"
+RELEASE_LINES = "DELETE FROM catalog_stockreservation WHERE holder = %s"
 
 
 class Refused(Exception):
@@ -94,13 +100,15 @@ def cart_patch(request, pk: int):
         user_id = _caller(request)
         lines = orjson.loads(request.body)["add"]
         now = timezone.now()
-        stamps = [_db_time(now + timedelta(minutes=settings.CART_RESERVATION_TTL_MINUTES)), _db_time(now)]
+        until, stamp = _db_time(now + timedelta(minutes=settings.CART_RESERVATION_TTL_MINUTES)), _db_time(now)
+        cap = settings.CART_MAX_RESERVED_PER_LINE
         with transaction.atomic(), connection.cursor() as cursor:
             for line in lines:
-                qty = int(line["quantity"])
-                cursor.execute(UPSERT_LINE, [qty, *stamps, stamps[1], int(line["product"]), qty, pk, user_id])
+                qty, product = int(line["quantity"]), int(line["product"])
+                cursor.execute(UPSERT_LINE, [qty, stamp, stamp, product, qty, pk, user_id])
                 if cursor.rowcount == 0:
                     raise Refused(409, "not available")
+                cursor.execute(HOLD_LINE, [f"cart:{pk}", cap, cap, until, stamp, pk, product])
             cursor.execute(CART_WITH_LINES, [pk])
             rows = cursor.fetchall()
     except Refused as refused:
@@ -158,7 +166,7 @@ def _place(cursor, cart_id: int, user_id: int) -> dict:
     cursor.executemany(INSERT_MOVEMENT, [(pid, -qty, number, user_id, stamp) for pid, qty, *_ in lines])
     cursor.execute(INSERT_HISTORY, [order_id, user_id, stamp])
     cursor.execute(CLOSE_CART, [stamp, cart_id])
-    cursor.execute(RELEASE_LINES, [cart_id])
+    cursor.execute(RELEASE_LINES, [f"cart:{cart_id}"])
     return {
         "id": order_id, "number": number, "user": user_id, "status": "pending",
         "items": [

@@ -177,13 +177,17 @@ def _shoppers(tag: str, role: str, count: int) -> list[tuple[int, str]]:
     from django.utils import timezone
     from rest_framework_simplejwt.tokens import AccessToken
 
-    from shop.accounts.models import User
+    from shop.accounts.models import Address, User
     from shop.carts.models import Cart
 
     unusable = make_password(None)
     users = User.objects.bulk_create(
         User(email=f"soak-{tag}-{role}-{n}@example.com", password=unusable, first_name="Soak", last_name=role)
         for n in range(count)
+    )
+    Address.objects.bulk_create(
+        Address(user=user, line1="1 Soak Street", city="Soakton", postcode="10001", country="US", is_default=True)
+        for user in users
     )
     expires = timezone.now() + timedelta(hours=2)
     carts = Cart.objects.bulk_create(Cart(user=user, status=Cart.Status.OPEN, expires_at=expires) for user in users)
@@ -203,20 +207,28 @@ def _patch_requests(tag: str, products: list[int], rng: random.Random) -> list[R
 
 def _checkout_requests(tag: str, count: int, traffic: Traffic, rng: random.Random) -> list[Request]:
     """Fresh carts holding one to three hot products (reserved, like a shopper's) and, for a quarter of them,
-    one unit of a scarce product (unreserved, so only the stock decides who gets it)."""
+    one unit of a scarce product (unreserved, so only the stock decides who gets it). Each shopper has a
+    default address, which checkout needs."""
     from django.utils import timezone
 
     from shop.carts.models import CartItem
+    from shop.carts.services import cart_holder
+    from shop.catalog.models import StockReservation
 
     shoppers = _shoppers(tag, "checkout", count)
-    reserved = timezone.now() + timedelta(hours=2)
-    lines = []
+    until = timezone.now() + timedelta(hours=2)
+    lines, holds = [], []
     for cart_id, _token in shoppers:
         for pid in rng.sample(traffic.hot, k=rng.randint(1, 3)):
-            lines.append(CartItem(cart_id=cart_id, product_id=pid, quantity=rng.randint(1, 2), reserved_until=reserved))
+            line = CartItem(cart_id=cart_id, product_id=pid, quantity=rng.randint(1, 2))
+            lines.append(line)
+            holds.append(
+                StockReservation(holder=cart_holder(cart_id), product_id=pid, quantity=line.quantity, expires_at=until)
+            )
         if rng.random() < 0.25:
             lines.append(CartItem(cart_id=cart_id, product_id=rng.choice(traffic.scarce), quantity=1))
     CartItem.objects.bulk_create(lines, batch_size=5000)
+    StockReservation.objects.bulk_create(holds, batch_size=5000)
     return [
         Request("POST", f"/api/v1/carts/{cart_id}/checkout/", "{}", {**JSON, "Authorization": f"Bearer {token}"})
         for cart_id, token in shoppers

@@ -250,9 +250,16 @@ SPECTACULAR_SETTINGS = {
 
 # --- Shop rules -----------------------------------------------------------------------------------
 CART_RESERVATION_TTL_MINUTES = env.int("CART_RESERVATION_TTL_MINUTES", default=30)
+CART_GUEST_RESERVATION_TTL_MINUTES = env.int("CART_GUEST_RESERVATION_TTL_MINUTES", default=0)  # 0: guests hold none
+CART_MAX_RESERVED_PER_LINE = env.int("CART_MAX_RESERVED_PER_LINE", default=10)  # units one cart line may hold
 CART_ABANDON_TTL_MINUTES = env.int("CART_ABANDON_TTL_MINUTES", default=120)
 CART_MAX_LINES = env.int("CART_MAX_LINES", default=50)  # lines per cart: limits reservation hoarding
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# How long a checkout holds its Idempotency-Key: it must outlive gunicorn's timeout, after which a killed
+# attempt's key is free again.
+IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=60)
+if env.int("GUNICORN_TIMEOUT", default=30) >= IDEMPOTENCY_LEASE_SECONDS:  # the variable gunicorn.conf.py reads
+    raise ImproperlyConfigured("IDEMPOTENCY_LEASE_SECONDS must be longer than GUNICORN_TIMEOUT (gunicorn.conf.py).")
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 
@@ -298,7 +305,7 @@ CELERY_BEAT_SCHEDULE = {
     task: {"task": task, "schedule": timedelta(minutes=minutes)}
     for task, minutes in {
         "shop.carts.tasks.abandon_stale_carts": SCHEDULE_CART_ABANDON_MINUTES,
-        "shop.carts.tasks.release_expired_reservations": SCHEDULE_RESERVATIONS_RELEASE_MINUTES,
+        "shop.catalog.tasks.release_expired_reservations": SCHEDULE_RESERVATIONS_RELEASE_MINUTES,
         "shop.orders.tasks.cleanup_idempotency_keys": SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES,
         "shop.core.tasks.cleanup_import_files": SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES,
     }.items()

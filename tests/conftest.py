@@ -3,7 +3,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from tests.factories import ProductFactory, StaffFactory, UserFactory
+from tests.factories import AddressFactory, ProductFactory, StaffFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +43,12 @@ def customer(db):
 @pytest.fixture
 def other_customer(db):
     return UserFactory()
+
+
+@pytest.fixture
+def shipping_addresses(customer, other_customer):
+    """A default address for `customer` and `other_customer`, so that they can check out."""
+    return [AddressFactory(user=user, is_default=True) for user in (customer, other_customer)]
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
+from shop.carts.services import cart_apply_changes
 from shop.catalog.models import Category, Product, Rating, StockMovement
 from shop.orders.models import Order
 
@@ -25,6 +25,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save(update_fields=["password"])
+
+
+class CustomerFactory(UserFactory):
+    """A customer with a default address, ready to check out."""
+
+    address = factory.RelatedFactory("tests.factories.AddressFactory", factory_related_name="user", is_default=True)
 
 
 class StaffFactory(UserFactory):
@@ -94,14 +100,34 @@ class CartFactory(factory.django.DjangoModelFactory):
     status = Cart.Status.OPEN
 
 
+class CartWithLinesFactory(CartFactory):
+    """An open cart filled the way customers fill it (`cart_apply_changes`: stock checked, reservations held).
+
+    `lines=[(product, quantity), ...]`; by default one unit of a new product. Options for that default line:
+    `lines__quantity`, `lines__stock`, `lines__price`.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def lines(cart, create, extracted, quantity=1, **product):
+        if not create:
+            return
+        lines = extracted if extracted is not None else [(ProductFactory(**product), quantity)]
+        cart_apply_changes(cart=cart, add=[{"product": p.pk, "quantity": qty} for p, qty in lines])
+        cart.refresh_from_db()
+
+
 class CartItemFactory(factory.django.DjangoModelFactory):
+    """A bare line, written without the cart services: it holds no stock reservation."""
+
     class Meta:
         model = CartItem
 
     cart = factory.SubFactory(CartFactory)
     product = factory.SubFactory(ProductFactory)
     quantity = 1
-    reserved_until = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(minutes=30))
 
 
 class OrderFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,16 @@
 """Assertions shared by the test modules."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def queries_for_page(client, path: str, **params) -> int:
+    """How many queries one GET of `path` makes (it must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    return len(captured.captured_queries)
+
 
 def assert_problem(response, status: int, code: str) -> dict:
     """The response is an RFC 9457 problem document with this status and code; returns its body."""

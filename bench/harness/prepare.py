@@ -10,9 +10,10 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from shop.accounts.models import User
+from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
-from shop.catalog.models import Product, StockMovement
+from shop.carts.services import cart_holder
+from shop.catalog.models import Product, StockMovement, StockReservation
 from shop.catalog.services import stock_adjust
 
 HOT_PRODUCTS = 40
@@ -70,15 +71,21 @@ def _shoppers(tag: str, role: str, count: int, products: list[int], rng: random.
         )
         for n in range(count)
     )
-    now = timezone.now()
-    carts = Cart.objects.bulk_create(
-        Cart(user=user, status=Cart.Status.OPEN, expires_at=now + timedelta(hours=1)) for user in users
+    Address.objects.bulk_create(
+        Address(user=user, line1="1 Bench Road", city="Benchton", postcode="10001", country="US", is_default=True)
+        for user in users
     )
+    until = timezone.now() + timedelta(hours=1)
+    carts = Cart.objects.bulk_create(Cart(user=user, status=Cart.Status.OPEN, expires_at=until) for user in users)
     if products:
-        CartItem.objects.bulk_create(
-            CartItem(cart=cart, product_id=pid, quantity=1, reserved_until=cart.expires_at)
+        lines = CartItem.objects.bulk_create(
+            CartItem(cart=cart, product_id=pid, quantity=1)
             for cart in carts
             for pid in rng.sample(products, k=rng.randint(1, 3))
+        )
+        StockReservation.objects.bulk_create(
+            StockReservation(holder=cart_holder(line.cart_id), product_id=line.product_id, quantity=1, expires_at=until)
+            for line in lines
         )
     return [
         Shopper(user.pk, cart.pk, str(RefreshToken.for_user(user).access_token))

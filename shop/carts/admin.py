@@ -11,7 +11,8 @@ from django.utils import timezone
 from shop.accounts.models import User
 from shop.carts.models import Cart, CartItem
 from shop.carts.resources import CartResource
-from shop.carts.services import available_stock, cart_abandon, cart_apply_changes, cart_clear, cart_merge
+from shop.carts.services import cart_abandon, cart_apply_changes, cart_clear, cart_holder, cart_merge
+from shop.catalog.selectors import stock_available, stock_reservations
 from shop.core.admin_actions import error_text, form_for_action, render_action_form, run_per_object
 from shop.core.exceptions import DomainError
 from shop.core.importexport import ShopImportExportMixin
@@ -29,9 +30,10 @@ class CartItemFormSet(BaseInlineFormSet):
             return
         if self.instance.status != Cart.Status.OPEN:
             raise forms.ValidationError(f"The cart is {self.instance.status}; only an open cart can be changed.")
-        available = available_stock(product_ids=[d["product"].pk for d in wanted.values()], exclude_cart=self.instance)
+        ids = [data["product"].pk for data in wanted.values()]
+        available = stock_available(product_ids=ids, holder=cart_holder(self.instance.pk))
         for form, data in wanted.items():
-            free = available.get(data["product"].pk, 0) if data["product"].is_active else 0
+            free = available.get(data["product"].pk, 0)
             if data["quantity"] > free:
                 form.add_error("quantity", f"Only {free} available.")
 
@@ -56,8 +58,7 @@ class CartItemInline(admin.TabularInline):
     model = CartItem
     formset = CartItemFormSet
     extra = 0
-    fields = ("product", "quantity", "reserved_until")
-    readonly_fields = ("reserved_until",)
+    fields = ("product", "quantity")
     autocomplete_fields = ("product",)
 
     def get_queryset(self, request):
@@ -101,7 +102,7 @@ class CartAdmin(ShopImportExportMixin, admin.ModelAdmin):
     search_fields = ("user__email", "session_key")
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
-    readonly_fields = ("user", "session_key", "status", "expires_at", "created_at", "updated_at")
+    readonly_fields = ("user", "session_key", "status", "held_stock", "expires_at", "created_at", "updated_at")
     inlines = (CartItemInline,)
     actions = ("clear", "abandon", "merge_into_user")
     show_full_result_count = False
@@ -126,6 +127,12 @@ class CartAdmin(ShopImportExportMixin, admin.ModelAdmin):
     @admin.display(description="owner", ordering="user__email")
     def owner(self, obj):
         return obj.user.email if obj.user_id else f"guest {obj.session_key}"
+
+    @admin.display(description="stock held")
+    def held_stock(self, obj):
+        """The units the cart's reservations hold (a guest's cart and units beyond the per-line cap hold none)."""
+        held = stock_reservations(holder=cart_holder(obj.pk)).select_related("product")
+        return ", ".join(f"{r.quantity} x {r.product.sku}" for r in held) or "none"
 
     @admin.display(description="items", ordering="n_items")
     def item_count(self, obj):

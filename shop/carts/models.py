@@ -48,12 +48,11 @@ class Cart(TimeStamped):
 
 
 class CartItem(TimeStamped):
-    """A line of a cart. It reserves `quantity` units of the product until `reserved_until`."""
+    """A line of a cart. The stock it holds is a catalog reservation of the cart (`shop.carts.services`)."""
 
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="cart_items")
     quantity = models.PositiveIntegerField()
-    reserved_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("id",)
@@ -63,7 +62,6 @@ class CartItem(TimeStamped):
                 condition=Q(quantity__gte=1, quantity__lte=MAX_ITEM_QUANTITY), name="cartitem_quantity_1_999"
             ),
         ]
-        indexes = [models.Index(fields=["product", "reserved_until"], name="cartitem_reservation_idx")]
 
     def __str__(self):
         return f"{self.quantity} x {self.product.sku}"

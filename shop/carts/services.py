@@ -1,70 +1,46 @@
-"""Cart business rules: open carts, line changes with stock reservations, merge, abandon.
+"""Cart business rules: open carts, line changes, merge, abandon.
 
-Reservations: every line reserves its quantity until `reserved_until` (now + CART_RESERVATION_TTL_MINUTES
-when the cart is last changed). Stock available to a cart is the product's stock minus the unexpired
-reservations of the *other* open carts (`available_stock`).
+Stock is the catalog's: a cart holds units as catalog reservations under the holder key `cart:<id>`
+(`cart_holder`), set again on every change and released when the cart is cleared, abandoned, merged,
+deleted or ordered. What a cart may hold:
+
+* a customer's cart holds each line's units, at most CART_MAX_RESERVED_PER_LINE per line, until
+  CART_RESERVATION_TTL_MINUTES after its last change (even an empty PATCH renews them);
+* a guest's cart holds nothing unless CART_GUEST_RESERVATION_TTL_MINUTES is set, so one anonymous request
+  cannot take stock away from customers;
+* units a line has beyond what it holds were available when they were added, are checked again whenever the
+  cart changes and are sold first come, first served at checkout.
 
 Locks: a write locks the cart row first, then the product rows it checks, in primary-key order
-(`select_for_update`, PostgreSQL). Checkout takes them in the same order, so concurrent writers queue on
-the product instead of both reserving the last unit, and they cannot deadlock. On SQLite the
-IMMEDIATE-mode transaction serialises writers anyway.
+(`stock_check`). Checkout takes them in the same order, so concurrent writers queue on the product instead of
+both taking the last unit, and they cannot deadlock. On SQLite the IMMEDIATE-mode transaction serialises
+writers anyway.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from shop.carts.models import MAX_ITEM_QUANTITY, Cart, CartItem
 from shop.catalog.models import Product
-from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput
+from shop.catalog.selectors import stock_available, stock_reservations
+from shop.catalog.services import stock_check, stock_lock, stock_reservations_release, stock_reservations_set
+from shop.core.exceptions import Conflict, InvalidInput
+
+STALE_BATCH = 500  # carts abandoned per transaction by `cart_abandon_stale`
 
 
-def insufficient_stock(shortages: list[dict]) -> InsufficientStock:
-    """`shortages` lists every short product; with exactly one, `product` and `available` are also top-level."""
-    exc = InsufficientStock(shortages)
-    if len(shortages) == 1:
-        exc.extra.update(shortages[0])
-    return exc
+def cart_holder(cart_id: int) -> str:
+    """The catalog reservation holder key of a cart."""
+    return f"cart:{cart_id}"
 
 
-def reservation_expiry(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) + timezone.timedelta(minutes=settings.CART_RESERVATION_TTL_MINUTES)
-
-
-def available_excluding(product_ids: Iterable[int], exclude_cart_ids: Iterable[int] = ()) -> dict[int, int]:
-    ids = set(product_ids)
-    stocks = dict(Product.objects.filter(pk__in=ids).values_list("pk", "stock"))
-    reserved = dict(
-        CartItem.objects.filter(product_id__in=ids, cart__status=Cart.Status.OPEN, reserved_until__gt=timezone.now())
-        .exclude(cart_id__in=list(exclude_cart_ids))
-        .values("product_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("product_id", "total")
-    )
-    return {pk: max(0, stock - reserved.get(pk, 0)) for pk, stock in stocks.items()}
-
-
-def available_stock(*, product_ids: Iterable[int], exclude_cart: Cart | None = None) -> dict[int, int]:
-    """Stock minus unexpired reservations of open carts other than `exclude_cart`; unknown ids are absent."""
-    return available_excluding(product_ids, [exclude_cart.pk] if exclude_cart else [])
-
-
-def stock_shortages(wanted: dict[int, int], products: dict[int, Product], available: dict[int, int]) -> list[dict]:
-    """One `{"product", "available"}` per product whose wanted quantity exceeds what is free (inactive: 0)."""
-    shortages = []
-    for pk in sorted(wanted):
-        free = available.get(pk, 0) if products[pk].is_active else 0
-        if wanted[pk] > free:
-            shortages.append({"product": pk, "available": free})
-    return shortages
-
-
-def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
-    return {p.pk: p for p in Product.objects.select_for_update().filter(pk__in=set(product_ids)).order_by("pk")}
+def _hold_until(cart: Cart, now: datetime) -> datetime | None:
+    minutes = settings.CART_RESERVATION_TTL_MINUTES if cart.user_id else settings.CART_GUEST_RESERVATION_TTL_MINUTES
+    return now + timedelta(minutes=minutes) if minutes > 0 else None
 
 
 def _lock_cart(cart: Cart, *, must_be_open: bool = True) -> Cart:
@@ -119,7 +95,8 @@ def _planned_quantities(current: dict[int, int], add, update, remove) -> tuple[d
     return final, errors
 
 
-def _check_products(products: dict[int, Product], wanted: Iterable[int], errors: dict) -> None:
+def _check_products(wanted: Iterable[int], errors: dict) -> None:
+    products = Product.objects.in_bulk(set(wanted))
     for pk in wanted:
         product = products.get(pk)
         if product is None:
@@ -129,20 +106,19 @@ def _check_products(products: dict[int, Product], wanted: Iterable[int], errors:
 
 
 def _write_lines(cart: Cart, lines: dict[int, CartItem], final: dict[int, int]) -> Cart:
-    """Make the cart's lines equal `final`, renew every reservation and touch the cart."""
+    """Make the cart's lines equal `final`, hold their stock anew (`_hold_until`) and touch the cart."""
     now = timezone.now()
-    until = reservation_expiry(now)
     CartItem.objects.filter(pk__in=[item.pk for pk, item in lines.items() if pk not in final]).delete()
     for pk, qty in final.items():
         if pk in lines and lines[pk].quantity != qty:
             CartItem.objects.filter(pk=lines[pk].pk).update(quantity=qty, updated_at=now)
     CartItem.objects.bulk_create(
-        CartItem(cart=cart, product_id=pk, quantity=qty, reserved_until=until)
-        for pk, qty in final.items()
-        if pk not in lines
+        CartItem(cart=cart, product_id=pk, quantity=qty) for pk, qty in final.items() if pk not in lines
     )
-    CartItem.objects.filter(cart=cart).update(reserved_until=until)
-    cart.expires_at = until if final else None
+    until = _hold_until(cart, now)
+    held = {pk: min(qty, settings.CART_MAX_RESERVED_PER_LINE) for pk, qty in final.items()} if until else {}
+    stock_reservations_set(holder=cart_holder(cart.pk), quantities=held, expires_at=until)
+    cart.expires_at = until if any(held.values()) else None
     cart.save(update_fields=["expires_at", "updated_at"])
     return cart
 
@@ -151,23 +127,20 @@ def _write_lines(cart: Cart, lines: dict[int, CartItem], final: dict[int, int]) 
 def cart_apply_changes(*, cart: Cart, add=(), update=(), remove=()) -> Cart:
     """Apply add → update → remove (each op `{"product": id, "quantity": n}`, remove a list of ids) all or nothing.
 
-    Stock is checked for lines that grow or are new, and for lines whose reservation had lapsed; every
-    line's reservation is then renewed. Removing a product that is not in the cart is a no-op.
+    Stock is checked for every line the cart does not fully hold (new, grown, lapsed, a guest's, beyond the
+    per-line cap); then the cart's reservations are set anew. Removing a product that is not in the cart is
+    a no-op.
     """
     cart = _lock_cart(cart)
     lines = {item.product_id: item for item in cart.items.all()}
     final, errors = _planned_quantities({pk: i.quantity for pk, i in lines.items()}, add, update, remove)
-    now = timezone.now()
-    lapsed = {pk for pk, item in lines.items() if item.reserved_until is None or item.reserved_until <= now}
-    to_check = {pk for pk, qty in final.items() if pk not in lines or qty > lines[pk].quantity or pk in lapsed}
-    products = lock_products(to_check | {op["product"] for op in (*add, *update) if op["quantity"] > 0})
-    _check_products(products, [op["product"] for op in (*add, *update) if op["quantity"] > 0], errors)
+    _check_products([op["product"] for op in (*add, *update) if op["quantity"] > 0], errors)
     if errors:
         raise InvalidInput(errors)
-    available = available_stock(product_ids=to_check, exclude_cart=cart)
-    shortages = stock_shortages({pk: final[pk] for pk in to_check}, products, available)
-    if shortages:
-        raise insufficient_stock(shortages)
+    held = dict(stock_reservations(holder=cart_holder(cart.pk)).values_list("product_id", "quantity"))
+    unheld = {pk: qty for pk, qty in sorted(final.items()) if held.get(pk, 0) < qty}
+    if unheld:
+        stock_check(wanted=unheld, holder=cart_holder(cart.pk))
     return _write_lines(cart, lines, final)
 
 
@@ -180,29 +153,38 @@ def cart_set_item_quantity(*, cart: Cart, product: Product, quantity: int) -> Ca
     return cart_apply_changes(cart=cart, add=[{"product": product.pk, "quantity": quantity}])
 
 
-@transaction.atomic
-def cart_clear(*, cart: Cart) -> Cart:
-    cart = _lock_cart(cart)
-    cart.items.all().delete()
-    cart.expires_at = None
-    cart.save(update_fields=["expires_at", "updated_at"])
-    return cart
-
-
-@transaction.atomic
-def cart_abandon(*, cart: Cart) -> Cart:
-    """Open → abandoned; its reservations are released (abandoned carts never count, the dates are cleared too)."""
-    cart = _lock_cart(cart)
-    cart.items.update(reserved_until=None)
-    cart.status = Cart.Status.ABANDONED
-    cart.expires_at = None
+def _let_go(cart: Cart, status: str) -> Cart:
+    stock_reservations_release(holders=[cart_holder(cart.pk)])
+    cart.status, cart.expires_at = status, None
     cart.save(update_fields=["status", "expires_at", "updated_at"])
     return cart
 
 
 @transaction.atomic
+def cart_clear(*, cart: Cart) -> Cart:
+    """Remove every line and release the cart's reservations; the cart stays open."""
+    cart = _lock_cart(cart)
+    cart.items.all().delete()
+    return _let_go(cart, Cart.Status.OPEN)
+
+
+@transaction.atomic
+def cart_abandon(*, cart: Cart) -> Cart:
+    """Open → abandoned; its reservations are released."""
+    return _let_go(_lock_cart(cart), Cart.Status.ABANDONED)
+
+
+@transaction.atomic
+def cart_mark_ordered(*, cart: Cart) -> Cart:
+    """Checkout's last step, inside its transaction with the cart row locked: open → ordered, stock let go
+    (the order's `sale` movements took it)."""
+    return _let_go(cart, Cart.Status.ORDERED)
+
+
+@transaction.atomic
 def cart_delete(*, cart: Cart) -> None:
-    """Delete a cart in any status; its lines and so their reservations go with it (a placed order keeps its copy)."""
+    """Delete a cart in any status (a placed order keeps its copy). Its reservations are released by the
+    `post_delete` receiver in shop/carts/signals.py, which also covers carts deleted with their user."""
     Cart.objects.filter(pk=cart.pk).delete()
 
 
@@ -233,40 +215,32 @@ def cart_merge(*, guest_cart: Cart, user) -> Cart:
     guest_cart, target = locked[guest_cart.pk], locked[target.pk]
     guest_items = list(guest_cart.items.select_related("product"))
     lines = {item.product_id: item for item in target.items.all()}
-    lock_products({*lines, *(item.product_id for item in guest_items)})
-    available = available_excluding([item.product_id for item in guest_items], [guest_cart.pk, target.pk])
+    stock_lock(product_ids={*lines, *(item.product_id for item in guest_items)})
+    stock_reservations_release(holders=[cart_holder(guest_cart.pk)])
+    available = stock_available(product_ids=[item.product_id for item in guest_items], holder=cart_holder(target.pk))
     merged = _merged_quantities({pk: item.quantity for pk, item in lines.items()}, guest_items, available)
     guest_cart.delete()
     return _write_lines(target, lines, merged)
 
 
 def cart_abandon_stale(*, now: datetime | None = None) -> int:
-    """Open carts untouched for CART_ABANDON_TTL_MINUTES become abandoned; returns how many.
+    """Open carts untouched for CART_ABANDON_TTL_MINUTES become abandoned and release their stock; returns how many.
 
-    One conditional UPDATE decides: run from several machines at once, each cart is counted once, and a cart
-    changed meanwhile (a newer `updated_at`, re-checked by PostgreSQL after the row lock) is left open.
-    Abandoned carts never count as reservations; the dates are also cleared for the admin's sake.
+    Safe on several machines at once: each batch locks its carts with SKIP LOCKED (PostgreSQL), so each cart
+    is counted once, and a cart being changed right now (its row locked by the change) is left open.
     """
     now = now or timezone.now()
-    cutoff = now - timezone.timedelta(minutes=settings.CART_ABANDON_TTL_MINUTES)
-    with transaction.atomic():
-        stale = Cart.objects.filter(status=Cart.Status.OPEN, updated_at__lt=cutoff)
-        count = stale.update(status=Cart.Status.ABANDONED, expires_at=None, updated_at=now)
-        CartItem.objects.filter(cart__status=Cart.Status.ABANDONED, reserved_until__isnull=False).update(
-            reserved_until=None
-        )
+    cutoff = now - timedelta(minutes=settings.CART_ABANDON_TTL_MINUTES)
+    count = 0
+    while batch := _abandon_batch(cutoff, now):
+        count += batch
     return count
 
 
-def cart_release_expired_reservations(*, now: datetime | None = None) -> int:
-    """Clear lapsed reservations (`reserved_until` and the cart's `expires_at` in the past); returns the lines.
-
-    A lapsed reservation already counts for nothing; clearing it keeps the admin and the cart documents
-    honest (null: holds no stock). Two conditional UPDATEs in autocommit, on purpose: each holds its row
-    locks only while it runs, so it cannot deadlock with a cart change (which locks the cart, then its
-    lines), and a line renewed meanwhile no longer matches (PostgreSQL re-checks the condition after the
-    lock). Safe to run twice or on several machines at once.
-    """
-    now = now or timezone.now()
-    Cart.objects.filter(expires_at__lte=now).update(expires_at=None)
-    return CartItem.objects.filter(reserved_until__lte=now).update(reserved_until=None)
+@transaction.atomic
+def _abandon_batch(cutoff: datetime, now: datetime) -> int:
+    stale = Cart.objects.filter(status=Cart.Status.OPEN, updated_at__lt=cutoff).order_by("pk")
+    ids = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True)[:STALE_BATCH])
+    Cart.objects.filter(pk__in=ids).update(status=Cart.Status.ABANDONED, expires_at=None, updated_at=now)
+    stock_reservations_release(holders=[cart_holder(pk) for pk in ids])
+    return len(ids)

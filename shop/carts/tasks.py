@@ -2,16 +2,10 @@
 
 from celery import shared_task
 
-from shop.carts.services import cart_abandon_stale, cart_release_expired_reservations
+from shop.carts.services import cart_abandon_stale
 
 
 @shared_task
 def abandon_stale_carts() -> int:
-    """Open carts idle past CART_ABANDON_TTL_MINUTES become abandoned (one conditional UPDATE)."""
+    """Open carts idle past CART_ABANDON_TTL_MINUTES become abandoned, their reservations released."""
     return cart_abandon_stale()
-
-
-@shared_task
-def release_expired_reservations() -> int:
-    """Lapsed reservations are cleared (conditional UPDATEs)."""
-    return cart_release_expired_reservations()

@@ -1,19 +1,17 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from shop.catalog.models import Category, Product, Rating, StockMovement
 from shop.catalog.resources import CategoryResource, ProductResource, RatingResource
-from shop.catalog.services import category_delete, product_update, stock_adjust
-from shop.core.admin_actions import error_text, form_for_action, render_action_form
+from shop.catalog.selectors import products_with_history
+from shop.catalog.services import PRODUCT_HAS_HISTORY, category_delete, product_delete, product_update, stock_adjust
+from shop.core.admin_actions import RefusableDeleteMixin, error_text, form_for_action, render_action_form
 from shop.core.exceptions import DomainError
 from shop.core.importexport import ShopImportExportMixin
 
@@ -31,17 +29,8 @@ def _delete_refusal(categories) -> str:
     return ""
 
 
-@admin.action(permissions=["delete"], description="Delete selected categories")
-def delete_selected_categories(modeladmin, request, queryset):
-    refusal = _delete_refusal(queryset)
-    if refusal:
-        modeladmin.message_user(request, refusal, messages.ERROR)
-        return None
-    return delete_selected(modeladmin, request, queryset)
-
-
 @admin.register(Category)
-class CategoryAdmin(ShopImportExportMixin, admin.ModelAdmin):
+class CategoryAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin):
     resource_classes = (CategoryResource,)
     list_display = ("tree_name", "slug", "product_count", "path")
     list_display_links = ("tree_name",)
@@ -65,19 +54,8 @@ class CategoryAdmin(ShopImportExportMixin, admin.ModelAdmin):
         url = reverse("admin:catalog_product_changelist")
         return format_html('<a href="{}?categories__id__exact={}">{}</a>', url, obj.pk, obj.n_products)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            func, _, description = self.get_action(delete_selected_categories)
-            actions["delete_selected"] = (func, "delete_selected", description)
-        return actions
-
-    def delete_view(self, request, object_id, extra_context=None):
-        refusal = _delete_refusal(Category.objects.filter(pk=unquote(object_id)))
-        if refusal:
-            self.message_user(request, refusal, messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:catalog_category_change", args=[object_id]))
-        return super().delete_view(request, object_id, extra_context)
+    def delete_refusal(self, queryset) -> str:
+        return _delete_refusal(queryset)
 
     def delete_model(self, request, obj):
         category_delete(category=obj)
@@ -156,7 +134,7 @@ class RatingInline(StockMovementInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
+class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin):
     resource_classes = (ProductResource,)
     list_display = ("thumbnail", "title", "sku", "price", "stock", "is_active", "rating", "category_list")
     list_display_links = ("title",)
@@ -205,13 +183,25 @@ class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
         url = reverse("admin:catalog_stockmovement_changelist")
         return format_html('<a href="{}?product__id__exact={}">All stock movements</a>', url, obj.pk)
 
+    def delete_refusal(self, queryset) -> str:
+        kept = [product.title for product in products_with_history(queryset)]
+        return f"Not deleted: {', '.join(kept)}. {PRODUCT_HAS_HISTORY}" if kept else ""
+
+    def delete_model(self, request, obj):
+        product_delete(product=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for product in queryset.order_by("pk"):
+            product_delete(product=product)
+
     def save_model(self, request, obj, form, change):
         """Stock is never saved with the row: it moves through the ledger (`stock_set`, one movement)."""
         if not change:
             stock, obj.stock = obj.stock, 0
             obj.save()
             if stock:
-                stock_adjust(product=obj, delta=stock, reason=StockMovement.Reason.INITIAL, user=request.user)
+                stock_adjust(product=obj, delta=stock, reason=StockMovement.Reason.INITIAL, by=request.user)
             return
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name not in ("stock", "categories")}
         stock = obj.stock if "stock" in form.changed_data else None
@@ -245,7 +235,7 @@ class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
 def _adjust_all(queryset, data, user) -> None:
     """All or nothing: one product short of stock leaves every selected product unchanged."""
     for product in queryset.order_by("pk"):
-        stock_adjust(product=product, delta=data["delta"], reason=data["reason"], reference=data["note"], user=user)
+        stock_adjust(product=product, delta=data["delta"], reason=data["reason"], reference=data["note"], by=user)
 
 
 @admin.register(Rating)

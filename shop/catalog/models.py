@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from shop.core.models import TimeStamped
 
@@ -105,7 +106,7 @@ class StockMovement(models.Model):
         IMPORT = "import", "Import"
         RETURN = "return", "Return"
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_movements")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_movements")
     delta = models.IntegerField(help_text="Signed change of the stock.")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     reference = models.CharField(max_length=100, blank=True, help_text="Order number, import id, note.")
@@ -140,3 +141,33 @@ class LowStockDigest(models.Model):
 
     def __str__(self):
         return f"Low-stock digest of {self.date}"
+
+
+class StockReservation(models.Model):
+    """Units of a product held for a holder until `expires_at`, so that nobody else can buy them meanwhile.
+
+    The holder is an opaque key chosen by the app that holds the stock (a cart: "cart:42"); the catalog never
+    learns what it stands for. Reservations are written through `stock_reservations_set` and counted by
+    `shop.catalog.selectors.stock_available`; an expired one counts for nothing, whether or not it is deleted yet.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reservations")
+    holder = models.CharField(max_length=64, help_text='Who holds the units, e.g. "cart:42".')
+    quantity = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="Since when the holder has held this product; when stock falls below the reservations, "
+        "older reservations are served first.",
+    )
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["holder", "product"], name="stockreservation_one_per_holder_product"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="stockreservation_quantity_positive"),
+        ]
+        indexes = [models.Index(fields=["product", "expires_at"], name="stockreservation_product_idx")]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.product_id} for {self.holder} until {self.expires_at:%Y-%m-%d %H:%M}"

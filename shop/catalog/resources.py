@@ -70,7 +70,7 @@ class ProductResource(ShopResource):
             return
         reference = f"import {kwargs.get('file_name') or ''}".strip()[:100]
         user = kwargs.get("user")
-        stock_set(product=instance, stock=target, reason=StockMovement.Reason.IMPORT, reference=reference, user=user)
+        stock_set(product=instance, stock=target, reason=StockMovement.Reason.IMPORT, reference=reference, by=user)
 
 
 class RatingResource(ShopResource):

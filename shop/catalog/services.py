@@ -1,26 +1,114 @@
-"""Catalog business rules. Every stock change goes through `stock_adjust`, which writes the ledger."""
+"""Catalog business rules.
 
+Stock belongs to the catalog alone: every change goes through `stock_adjust` (which writes the ledger), every
+hold through `stock_reservations_set` / `stock_reservations_release`, and every "is there enough?" through
+`stock_check`, which locks the product rows in primary-key order (`stock_lock`) before it counts. Carts,
+checkout and staff tools all take the locks in that one order, so they queue instead of deadlocking.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 
-from shop.catalog.models import PATH_SEPARATOR, Category, Product, Rating, StockMovement
+from shop.catalog.models import PATH_SEPARATOR, Category, Product, Rating, StockMovement, StockReservation
+from shop.catalog.selectors import stock_available
 from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput, NotFound
 
 RATE_STEP = Decimal("0.01")
 RATE_MAX = Decimal("5")
 PRODUCT_UNIQUE_FIELDS = ("sku", "slug")
 CATEGORY_TREE_LOCK_KEY = 7_300_001  # pg_advisory_xact_lock key for category moves
+PRODUCT_HAS_HISTORY = (
+    "A product that has been stocked or ordered cannot be deleted: its stock history and orders must stay "
+    "complete. Deactivate it instead; it then disappears from the shop."
+)
+
+# --- Stock ----------------------------------------------------------------------------------------
+
+
+def stock_lock(*, product_ids: Iterable[int]) -> dict[int, Product]:
+    """Lock the product rows (`select_for_update`, PostgreSQL) in primary-key order; unknown ids are absent."""
+    return {p.pk: p for p in Product.objects.select_for_update().filter(pk__in=set(product_ids)).order_by("pk")}
+
+
+def _shortage(shortages: list[dict]) -> InsufficientStock:
+    """`shortages` lists every short product; with exactly one, `product` and `available` are also top-level."""
+    exc = InsufficientStock(shortages)
+    if len(shortages) == 1:
+        exc.extra.update(shortages[0])
+    return exc
 
 
 @transaction.atomic
-def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = "", user=None) -> Product:
-    """Change `product.stock` by `delta` and record the movement.
+def stock_check(*, wanted: dict[int, int], holder: str | None = None) -> dict[int, Product]:
+    """Lock the products of `wanted` ({product id: units}) and refuse unless `holder` may take every one of
+    those quantities (`stock_available`): `InsufficientStock` lists all the short products at once.
+    Returns the locked products, for the caller to act on in the same transaction."""
+    products = stock_lock(product_ids=wanted)
+    available = stock_available(product_ids=products, holder=holder)
+    shortages = [
+        {"product": pk, "available": available.get(pk, 0)} for pk in sorted(wanted) if wanted[pk] > available.get(pk, 0)
+    ]
+    if shortages:
+        raise _shortage(shortages)
+    return products
+
+
+# No savepoint for the reservation writes: they run inside the caller's transaction on every cart change and
+# checkout, and raise nothing a caller could recover from, so a savepoint would only cost two round trips.
+@transaction.atomic(savepoint=False)
+def stock_reservations_set(*, holder: str, quantities: dict[int, int], expires_at: datetime | None) -> None:
+    """Make `holder`'s reservations exactly `quantities` ({product id: units}; 0 or absent: none) until
+    `expires_at`; None (or a time already past) releases them all.
+
+    A reservation that is still running keeps its `created_at`, its place in the queue when stock runs
+    short; a new or lapsed one starts now. The caller has checked the stock (`stock_check`) in the same
+    transaction.
+    """
+    now = timezone.now()
+    wanted = {pk: qty for pk, qty in quantities.items() if qty > 0} if expires_at and expires_at > now else {}
+    held = StockReservation.objects.filter(holder=holder)
+    if not wanted:
+        held.delete()
+        return
+    held.filter(~Q(product_id__in=list(wanted)) | Q(expires_at__lte=now)).delete()
+    StockReservation.objects.bulk_create(
+        [
+            StockReservation(holder=holder, product_id=pk, quantity=qty, expires_at=expires_at, created_at=now)
+            for pk, qty in sorted(wanted.items())
+        ],
+        update_conflicts=True,
+        unique_fields=["holder", "product"],
+        update_fields=["quantity", "expires_at"],
+    )
+
+
+@transaction.atomic(savepoint=False)
+def stock_reservations_release(*, holders: Iterable[str]) -> int:
+    """Drop every reservation of these holders; returns how many there were."""
+    deleted, _ = StockReservation.objects.filter(holder__in=list(holders)).delete()
+    return deleted
+
+
+def stock_reservations_delete_expired(*, now: datetime | None = None) -> int:
+    """Delete the reservations that have lapsed; returns how many. A lapsed reservation already counts for
+    nothing (`stock_available` ignores it); deleting it keeps the table small. One plain DELETE in autocommit:
+    safe to run twice or on several machines at once, and a reservation renewed meanwhile no longer matches."""
+    deleted, _ = StockReservation.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+@transaction.atomic
+def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = "", by=None) -> Product:
+    """Change `product.stock` by `delta` and record the movement (`by`: the acting user, if any).
 
     The update is guarded (`stock >= -delta`) so stock never goes below zero even when another
     transaction changed it since `product` was read; the check constraint is the last line.
+    Reservations do not stop staff from lowering stock: `stock_available` then serves the oldest first.
     """
     if delta == 0:
         return product
@@ -28,17 +116,17 @@ def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = 
     changed = Product.objects.filter(pk=product.pk, **guard).update(stock=F("stock") + delta, updated_at=timezone.now())
     if not changed:
         available = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first() or 0
-        raise InsufficientStock([{"product": product.pk, "available": available}])
-    StockMovement.objects.create(product=product, delta=delta, reason=reason, reference=reference, user=user)
+        raise _shortage([{"product": product.pk, "available": available}])
+    StockMovement.objects.create(product=product, delta=delta, reason=reason, reference=reference, user=by)
     product.refresh_from_db(fields=["stock", "updated_at"])
     return product
 
 
 @transaction.atomic
-def stock_set(*, product: Product, stock: int, reason: str, reference: str = "", user=None) -> Product:
+def stock_set(*, product: Product, stock: int, reason: str, reference: str = "", by=None) -> Product:
     """Set an absolute stock level (admin edit, API write, import) as one movement of the difference."""
     current = Product.objects.select_for_update().values_list("stock", flat=True).get(pk=product.pk)
-    return stock_adjust(product=product, delta=stock - current, reason=reason, reference=reference, user=user)
+    return stock_adjust(product=product, delta=stock - current, reason=reason, reference=reference, by=by)
 
 
 # --- Categories -----------------------------------------------------------------------------------
@@ -135,7 +223,7 @@ def product_create(*, fields: dict, categories=(), stock: int = 0, user=None) ->
     _save_unique(product, fields)
     _set_categories(product, categories)
     if stock:
-        stock_adjust(product=product, delta=stock, reason=StockMovement.Reason.INITIAL, user=user)
+        stock_adjust(product=product, delta=stock, reason=StockMovement.Reason.INITIAL, by=user)
     return product
 
 
@@ -149,15 +237,23 @@ def product_update(*, product: Product, fields: dict, categories=None, stock: in
     if categories is not None:
         _set_categories(product, categories)
     if stock is not None:
-        stock_set(product=product, stock=stock, reason=StockMovement.Reason.ADJUSTMENT, user=user)
+        stock_set(product=product, stock=stock, reason=StockMovement.Reason.ADJUSTMENT, by=user)
     product.refresh_from_db(fields=["stock", "rating_rate", "rating_count", "updated_at"])
     return product
 
 
 @transaction.atomic
 def product_delete(*, product: Product) -> None:
-    """Delete a product; cart lines go with it, order lines keep their copied sku, title and prices."""
-    product.delete()
+    """Delete a product that was never stocked or sold (its cart lines and reservations go with it).
+
+    Stock movements and order lines point at their product with `on_delete=PROTECT`, so a product with a
+    history cannot be deleted: 409, deactivate it instead.
+    """
+    try:
+        with transaction.atomic():
+            product.delete()
+    except ProtectedError:
+        raise Conflict(PRODUCT_HAS_HISTORY) from None
 
 
 # --- Ratings --------------------------------------------------------------------------------------

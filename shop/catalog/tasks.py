@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from shop.catalog.low_stock import low_stock_digest_send
+from shop.catalog.services import stock_reservations_delete_expired
 
 
 @shared_task
@@ -10,3 +11,9 @@ def send_low_stock_digest() -> int | None:
     """The day's low-stock mail to the catalog managers; a "sent on date X" row keeps it to once a day."""
     digest = low_stock_digest_send()
     return digest.pk if digest else None
+
+
+@shared_task
+def release_expired_reservations() -> int:
+    """Lapsed stock reservations are deleted (one plain DELETE)."""
+    return stock_reservations_delete_expired()

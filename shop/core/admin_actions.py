@@ -1,8 +1,13 @@
-"""Admin actions that ask for more input first (an intermediate form), and reporting service errors."""
+"""Admin actions that ask for more input first (an intermediate form), reporting service errors, and deletes
+that a rule may refuse."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from shop.core.exceptions import DomainError, InsufficientStock
 
@@ -55,3 +60,37 @@ def run_per_object(modeladmin, request, queryset, operation, *, done: str) -> No
             succeeded += 1
     if succeeded:
         modeladmin.message_user(request, f"{succeeded} {done}.", messages.SUCCESS)
+
+
+@admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
+def delete_selected_unless_refused(modeladmin, request, queryset):
+    """Django's bulk delete, unless the admin's `delete_refusal` says why these objects must stay."""
+    refusal = modeladmin.delete_refusal(queryset)
+    if refusal:
+        modeladmin.message_user(request, refusal, messages.ERROR)
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+class RefusableDeleteMixin:
+    """Deleting from the object page or with the bulk action first asks `delete_refusal(queryset)`; a refusal
+    is shown as a message in the shop's words instead of Django's list of protected objects."""
+
+    def delete_refusal(self, queryset) -> str:
+        """Why the objects of `queryset` may not be deleted, or "" when they may."""
+        return ""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            func, _, description = self.get_action(delete_selected_unless_refused)
+            actions["delete_selected"] = (func, "delete_selected", description)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        refusal = self.delete_refusal(self.model._default_manager.filter(pk=unquote(object_id)))
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
+        return super().delete_view(request, object_id, extra_context)

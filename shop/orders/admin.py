@@ -12,7 +12,7 @@ from shop.core.exceptions import DomainError
 from shop.core.importexport import ShopExportMixin
 from shop.orders.models import IdempotencyKey, Order, OrderItem, OrderStatusChange
 from shop.orders.resources import OrderLineResource, OrderResource
-from shop.orders.services import allowed_next_statuses, order_cancel, order_set_status
+from shop.orders.services import allowed_next_statuses, order_set_status
 
 #: Button / action label per target status, in the order they are offered.
 MOVES = {
@@ -21,13 +21,6 @@ MOVES = {
     Order.Status.DELIVERED: "Mark as delivered",
     Order.Status.CANCELLED: "Cancel (restores stock)",
 }
-
-
-def move_order(order: Order, status: str, user) -> Order:
-    """One entry point for staff moves: cancelling goes through `order_cancel`, which puts stock back."""
-    if status == Order.Status.CANCELLED:
-        return order_cancel(order=order, by=user)
-    return order_set_status(order=order, status=status, by=user)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -62,7 +55,7 @@ def _status_action(status: str):
             modeladmin,
             request,
             queryset,
-            lambda order: move_order(order, status, request.user),
+            lambda order: order_set_status(order=order, status=status, by=request.user),
             done=f"order(s) {status}",
         )
 
@@ -105,7 +98,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
         order = self.get_object(request, unquote(object_id))
         moves = []
         if order is not None and self.has_change_permission(request, order):
-            allowed = allowed_next_statuses(order)
+            allowed = allowed_next_statuses(order, by=request.user)
             moves = [(status, label) for status, label in MOVES.items() if status in allowed]
         extra_context = {**(extra_context or {}), "status_moves": moves}
         return super().change_view(request, object_id, form_url, extra_context)
@@ -121,7 +114,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
             raise PermissionDenied
         status = request.POST.get("status", "")
         try:
-            move_order(order, status, request.user)
+            order_set_status(order=order, status=status, by=request.user)
         except DomainError as exc:
             self.message_user(request, f"{order}: {error_text(exc)}", messages.ERROR)
         else:

@@ -1,11 +1,16 @@
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from shop.catalog.models import Product
 from shop.core.models import TimeStamped
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY_MAX = Decimal("9999999999.99")  # the most a MONEY column holds
 
 
 class Order(TimeStamped):
@@ -37,6 +42,9 @@ class Order(TimeStamped):
         constraints = [
             models.CheckConstraint(condition=Q(subtotal__gte=0), name="order_subtotal_not_negative"),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            # SQLite does not enforce max_digits: without these an oversized total is stored and unreadable.
+            models.CheckConstraint(condition=Q(subtotal__lte=MONEY_MAX), name="order_subtotal_fits"),
+            models.CheckConstraint(condition=Q(total__lte=MONEY_MAX), name="order_total_fits"),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "paid", "shipped", "delivered", "cancelled"]),
                 name="order_status_valid",
@@ -53,7 +61,7 @@ class Order(TimeStamped):
 
 class OrderItem(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_items")
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="order_items")
     sku = models.CharField(max_length=64)
     title = models.CharField(max_length=255)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
@@ -65,6 +73,7 @@ class OrderItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="orderitem_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderitem_price_not_negative"),
+            models.CheckConstraint(condition=Q(line_total__lte=MONEY_MAX), name="orderitem_line_total_fits"),
         ]
 
     def __str__(self):
@@ -92,10 +101,19 @@ class OrderStatusChange(models.Model):
         return f"{self.order.number}: {self.from_status or '-'} → {self.to_status}"
 
 
+def idempotency_key_expiry():
+    return timezone.now() + timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def idempotency_lease_end():
+    return timezone.now() + timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS)
+
+
 class IdempotencyKey(models.Model):
     """A stored answer to a checkout sent with `Idempotency-Key` (Stripe's semantics), per user and key.
 
-    `response_status` is null while the first request is still in flight.
+    `response_status` is null while an attempt is in flight; that attempt holds the key until `locked_until`
+    (shop/orders/idempotency.py).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys")
@@ -106,6 +124,10 @@ class IdempotencyKey(models.Model):
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    locked_until = models.DateTimeField(
+        default=idempotency_lease_end,
+        help_text="The attempt in flight holds the key until then; after that, without an answer, a retry takes it.",
+    )
 
     class Meta:
         ordering = ("-created_at",)

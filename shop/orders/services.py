@@ -1,7 +1,7 @@
-"""Order business rules: placing an order from a cart, cancelling it, moving it through its workflow.
+"""Order business rules: placing an order from a cart and moving it through its workflow (cancelling included).
 
 Locks (same order everywhere, so no deadlocks): the cart or order row first, then the product rows in
-primary-key order (`select_for_update`, PostgreSQL; SQLite's IMMEDIATE transactions serialise writers).
+primary-key order (`stock_check` / `stock_lock`, PostgreSQL; SQLite's IMMEDIATE transactions serialise writers).
 Stock is then changed with a guarded `UPDATE ... WHERE stock >= quantity` (`stock_adjust`), which stays
 correct even without the row locks; the `stock >= 0` check constraint is the last line.
 """
@@ -14,25 +14,24 @@ from django.utils import timezone
 
 from shop.accounts.models import Address
 from shop.carts.models import Cart
-from shop.carts.services import (
-    available_excluding,
-    insufficient_stock,
-    lock_products,
-    stock_shortages,
-)
-from shop.catalog.models import StockMovement
-from shop.catalog.services import stock_adjust
+from shop.carts.services import cart_holder, cart_mark_ordered
+from shop.catalog.models import Product, StockMovement
+from shop.catalog.services import stock_adjust, stock_check, stock_lock
 from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
 from shop.core.permissions import is_staff
-from shop.orders.models import Order, OrderItem, OrderStatusChange
+from shop.orders.models import MONEY_MAX, Order, OrderItem, OrderStatusChange
 
 ALLOWED_TRANSITIONS = {"pending": {"paid", "cancelled"}, "paid": {"shipped", "cancelled"}, "shipped": {"delivered"}}
+OWNER_TRANSITIONS = {"pending": {"cancelled"}}  # what a customer may do to their own order
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without the look-alikes 0/O, 1/I
 NUMBER_ATTEMPTS = 5
 
 
-def allowed_next_statuses(order: Order) -> set[str]:
-    return set(ALLOWED_TRANSITIONS.get(order.status, set()))
+def allowed_next_statuses(order: Order, *, by) -> set[str]:
+    """The statuses `by` may move the order to: staff along ALLOWED_TRANSITIONS, its customer only to cancel
+    while pending. Who may see the order at all is the caller's business (the API scopes orders to their owner)."""
+    transitions = ALLOWED_TRANSITIONS if is_staff(by) else OWNER_TRANSITIONS
+    return set(transitions.get(order.status, set()))
 
 
 def order_number_generate() -> str:
@@ -42,7 +41,7 @@ def order_number_generate() -> str:
 
 
 def _shipping_fields(user, shipping_address) -> dict:
-    """The address copied onto the order: the given one (must be the user's), else the default, else none."""
+    """The address copied onto the order: the given one (must be the user's), else the default; none is a 400."""
     if shipping_address is not None:
         address_id = getattr(shipping_address, "pk", shipping_address)
         address = Address.objects.filter(pk=address_id, user=user).first()
@@ -51,7 +50,7 @@ def _shipping_fields(user, shipping_address) -> dict:
     else:
         address = Address.objects.filter(user=user, is_default=True).first()
     if address is None:
-        return {}
+        raise InvalidInput({"shipping_address": ["Choose a shipping address: you have no default address."]})
     return {
         "shipping_name": user.get_full_name(),
         "shipping_line1": address.line1,
@@ -88,25 +87,31 @@ def _lock_cart_for_checkout(cart: Cart, user) -> tuple[Cart, list]:
     return cart, items
 
 
-@transaction.atomic
-def order_place(*, cart: Cart, user, shipping_address=None) -> Order:
-    """Turn the user's open cart into a pending order, all or nothing.
-
-    Every line is checked before anything changes (stock minus other carts' unexpired reservations; an
-    inactive product counts as 0), so `InsufficientStock` lists all the short products. Then stock is
-    decremented with a `sale` movement per line, prices/titles/skus and the address are copied, and the
-    cart becomes `ordered` with its reservations released.
-    """
-    cart, items = _lock_cart_for_checkout(cart, user)
-    shipping = _shipping_fields(user, shipping_address)
-    products = lock_products(item.product_id for item in items)
-    available = available_excluding(products, [cart.pk])
-    shortages = stock_shortages({item.product_id: item.quantity for item in items}, products, available)
-    if shortages:
-        raise insufficient_stock(shortages)
-    lines = [(products[item.product_id], item.quantity) for item in items]
+def _subtotal(lines: list[tuple[Product, int]]) -> Decimal:
+    """The goods' total; more than an order's money columns hold (MONEY_MAX) is a 400, not a broken order."""
     subtotal = sum((product.price * qty for product, qty in lines), Decimal("0.00"))
-    order = _create_order(user=user, cart=cart, subtotal=subtotal, total=subtotal, **shipping)
+    if subtotal > MONEY_MAX:
+        raise InvalidInput(
+            {"non_field_errors": [f"The order would total {subtotal:,}, more than one order can hold ({MONEY_MAX:,})."]}
+        )
+    return subtotal
+
+
+@transaction.atomic
+def order_place(*, cart: Cart, by, shipping_address=None) -> Order:
+    """`by` (the cart's customer) turns the open cart into a pending order, all or nothing.
+
+    The address (the given one, else the default) is required. Every line is checked before anything changes
+    (`stock_check` with the cart's reservations; an inactive product counts as 0), so `InsufficientStock`
+    lists all the short products. Then stock is decremented with a `sale` movement per line, prices, titles,
+    skus and the address are copied, and the cart becomes `ordered` with its reservations released.
+    """
+    cart, items = _lock_cart_for_checkout(cart, by)
+    shipping = _shipping_fields(by, shipping_address)
+    products = stock_check(wanted={item.product_id: item.quantity for item in items}, holder=cart_holder(cart.pk))
+    lines = [(products[item.product_id], item.quantity) for item in items]
+    subtotal = _subtotal(lines)
+    order = _create_order(user=by, cart=cart, subtotal=subtotal, total=subtotal, **shipping)
     OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
@@ -120,11 +125,9 @@ def order_place(*, cart: Cart, user, shipping_address=None) -> Order:
         for product, qty in lines
     )
     for product, qty in lines:
-        stock_adjust(product=product, delta=-qty, reason=StockMovement.Reason.SALE, reference=order.number, user=user)
-    OrderStatusChange.objects.create(order=order, from_status="", to_status=Order.Status.PENDING, changed_by=user)
-    cart.items.update(reserved_until=None)
-    cart.status, cart.expires_at = Cart.Status.ORDERED, None
-    cart.save(update_fields=["status", "expires_at", "updated_at"])
+        stock_adjust(product=product, delta=-qty, reason=StockMovement.Reason.SALE, reference=order.number, by=by)
+    OrderStatusChange.objects.create(order=order, from_status="", to_status=Order.Status.PENDING, changed_by=by)
+    cart_mark_ordered(cart=cart)
     return order
 
 
@@ -137,38 +140,28 @@ def _move(order: Order, status: str, by, note: str = "") -> Order:
 
 def _restore_stock(order: Order, by) -> None:
     items = [item for item in order.items.order_by("product_id") if item.product_id is not None]
-    lock_products(item.product_id for item in items)
+    stock_lock(product_ids=[item.product_id for item in items])
     for item in items:
         stock_adjust(
-            product=item.product,
-            delta=item.quantity,
-            reason=StockMovement.Reason.CANCEL,
-            reference=order.number,
-            user=by,
+            product=item.product, delta=item.quantity, reason=StockMovement.Reason.CANCEL, reference=order.number, by=by
         )
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, by) -> Order:
-    """Cancel and put the stock back (`cancel` movements). Customers may cancel while pending, staff also when paid.
-
-    Who may see the order at all is the caller's business (the API scopes orders to their owner).
-    """
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    allowed = {"pending", "paid"} if is_staff(by) else {"pending"}
-    if order.status not in allowed:
-        raise InvalidTransition(f"An order that is {order.status} cannot be cancelled by you.")
-    _restore_stock(order, by)
-    return _move(order, Order.Status.CANCELLED, by)
-
-
-@transaction.atomic
 def order_set_status(*, order: Order, status: str, by) -> Order:
-    """Staff moves along ALLOWED_TRANSITIONS; anything else raises `InvalidTransition` (409)."""
+    """Move the order to `status` if `by` may (`allowed_next_statuses`), else `InvalidTransition` (409).
+    Cancelling puts the stock back (`cancel` movements)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if status not in allowed_next_statuses(order):
-        allowed = ", ".join(sorted(allowed_next_statuses(order))) or "none"
-        raise InvalidTransition(f"Cannot move an order from {order.status} to {status} (allowed: {allowed}).")
+    allowed = allowed_next_statuses(order, by=by)
+    if status not in allowed:
+        names = ", ".join(sorted(allowed)) or "none"
+        raise InvalidTransition(f"Cannot move an order from {order.status} to {status} (allowed for you: {names}).")
     if status == Order.Status.CANCELLED:
         _restore_stock(order, by)
     return _move(order, status, by)
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by) -> Order:
+    """Cancel: customers while pending, staff also when paid; the same path as `order_set_status(cancelled)`."""
+    return order_set_status(order=order, status=Order.Status.CANCELLED, by=by)

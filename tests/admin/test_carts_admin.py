@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 
 from shop.carts.models import Cart
+from shop.carts.services import cart_holder
+from shop.catalog.selectors import stock_reservations
 from tests.admin.helpers import changelist, messages_of, run_action, set_page_size
-from tests.factories import CartFactory, CartItemFactory, ProductFactory, UserFactory
+from tests.factories import CartFactory, CartItemFactory, CartWithLinesFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,19 +58,27 @@ def _inline_data(cart, rows):
 
 def test_cart_inline_changes_quantities_through_the_service_and_reserves(admin_client):
     cart = CartFactory()
-    item = CartItemFactory(cart=cart, product=ProductFactory(stock=10), quantity=1, reserved_until=None)
+    item = CartItemFactory(cart=cart, product=ProductFactory(stock=10), quantity=1)
     new_product = ProductFactory(stock=3)
     rows = [{"id": item.pk, "product": item.product_id, "quantity": 4}, {"product": new_product.pk, "quantity": 3}]
     response = admin_client.post(reverse("admin:carts_cart_change", args=[cart.pk]), _inline_data(cart, rows))
     assert response.status_code == 302
     lines = {i.product_id: i for i in cart.items.all()}
     assert (lines[item.product_id].quantity, lines[new_product.pk].quantity) == (4, 3)
-    assert all(line.reserved_until for line in lines.values())
+    held = dict(stock_reservations(holder=cart_holder(cart.pk)).values_list("product_id", "quantity"))
+    assert held == {item.product_id: 4, new_product.pk: 3}
+
+
+def test_cart_page_shows_the_stock_the_cart_holds(admin_client):
+    product = ProductFactory(stock=10, sku="HELD-1")
+    cart = CartWithLinesFactory(lines=[(product, 3)])
+    response = admin_client.get(reverse("admin:carts_cart_change", args=[cart.pk]))
+    assert "3 x HELD-1" in response.content.decode()
 
 
 def test_cart_inline_refuses_more_than_available_stock_and_changes_nothing(admin_client):
     product = ProductFactory(stock=5)
-    CartItemFactory(cart=CartFactory(), product=product, quantity=4)  # another cart reserves 4
+    CartWithLinesFactory(lines=[(product, 4)])  # another cart reserves 4
     cart = CartFactory()
     response = admin_client.post(
         reverse("admin:carts_cart_change", args=[cart.pk]), _inline_data(cart, [{"product": product.pk, "quantity": 2}])

@@ -233,3 +233,40 @@ def test_saving_the_product_page_as_rendered_keeps_the_read_only_inlines_intact(
     assert Product.objects.get(pk=product.pk).title == "Renamed"
     assert product.stock_movements.count() == 1
     assert product.ratings.count() == 1
+
+
+def _stocked_and_ordered(title):
+    from tests.conftest import client_for
+    from tests.factories import CartWithLinesFactory, CustomerFactory
+
+    product = ProductFactory(title=title, stock=5)
+    cart = CartWithLinesFactory(user=CustomerFactory(), lines=[(product, 1)])
+    assert client_for(cart.user).post(f"/api/v1/carts/{cart.pk}/checkout/", {}, format="json").status_code == 201
+    return product
+
+
+def test_deleting_a_product_with_a_history_is_refused_in_plain_words_even_for_a_superuser(admin_client):
+    product = _stocked_and_ordered("Oak chair")
+    page = admin_client.get(reverse("admin:catalog_product_delete", args=[product.pk]))
+    assert page.status_code == 302
+    response = admin_client.post(reverse("admin:catalog_product_delete", args=[product.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    text = " ".join(messages_of(response))
+    assert "Not deleted: Oak chair." in text and "Deactivate it instead" in text and "permission" not in text
+    assert Product.objects.filter(pk=product.pk).exists() and StockMovement.objects.filter(product=product).count() == 2
+
+
+def test_bulk_delete_of_products_is_refused_when_one_has_a_history(admin_client):
+    fresh, used = ProductFactory(stock=0), _stocked_and_ordered("Steel lamp")
+    response = run_action(admin_client, Product, "delete_selected", [fresh, used], post="yes")
+    assert "Not deleted: Steel lamp." in " ".join(messages_of(response))
+    assert Product.objects.filter(pk__in=[fresh.pk, used.pk]).count() == 2
+
+
+def test_products_never_stocked_or_sold_are_deleted_from_the_admin(admin_client):
+    products = ProductFactory.create_batch(2, stock=0)
+    run_action(admin_client, Product, "delete_selected", products, post="yes")
+    assert not Product.objects.filter(pk__in=[p.pk for p in products]).exists()
+    single = ProductFactory(stock=0)
+    admin_client.post(reverse("admin:catalog_product_delete", args=[single.pk]), {"post": "yes"})
+    assert not Product.objects.filter(pk=single.pk).exists()

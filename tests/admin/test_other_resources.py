@@ -5,7 +5,8 @@ from import_export.results import RowResult
 
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart
-from shop.catalog.models import Product, Rating
+from shop.carts.services import cart_holder
+from shop.catalog.models import Product, Rating, StockReservation
 from shop.orders.models import Order, OrderItem
 from tests.admin.test_import_export import csv_rows, export, import_file, preview, totals
 from tests.factories import (
@@ -98,7 +99,8 @@ def test_cart_import_writes_lines_through_the_cart_service(admin_client):
     cart = Cart.objects.get(user__email="c@example.com")
     item = cart.items.get()
     assert (item.product.sku, item.quantity) == ("A", 2)
-    assert item.reserved_until is not None
+    assert cart.expires_at is not None
+    assert StockReservation.objects.get(holder=cart_holder(cart.pk)).quantity == 2
 
 
 def test_cart_import_refuses_more_than_the_stock_and_keeps_nothing(admin_client):

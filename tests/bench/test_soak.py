@@ -4,9 +4,8 @@ import pytest
 
 from bench import soak_checks as checks
 from bench.soak_load import KINDS, parse_summary, split_connections
-from shop.carts.models import Cart
 from shop.orders.services import order_cancel, order_place
-from tests.factories import CartItemFactory, ProductFactory, UserFactory
+from tests.factories import CartWithLinesFactory, CustomerFactory, ProductFactory
 
 STATUS = "Name:\tgunicorn\nState:\tS (sleeping)\nVmPeak:\t  120000 kB\nVmRSS:\t   93512 kB\nRssAnon:\t 60000 kB\n"
 
@@ -119,12 +118,9 @@ def shop_with_orders(db):
     """Two products with initial stock, one order kept and one cancelled through the services."""
     products = [ProductFactory(stock=10, price=Decimal("3.00")) for _ in range(2)]
     for quantities in ((2, 1), (3, 0)):
-        user = UserFactory()
-        cart = Cart.objects.create(user=user, status=Cart.Status.OPEN)
-        for product, qty in zip(products, quantities, strict=True):
-            if qty:
-                CartItemFactory(cart=cart, product=product, quantity=qty)
-        order = order_place(cart=cart, user=user)
+        user = CustomerFactory()
+        lines = [(product, qty) for product, qty in zip(products, quantities, strict=True) if qty]
+        order = order_place(cart=CartWithLinesFactory(user=user, lines=lines), by=user)
     order_cancel(order=order, by=user)
     return products
 

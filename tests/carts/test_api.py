@@ -7,8 +7,18 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from shop.carts.models import Cart
+from shop.carts.services import cart_holder
+from shop.catalog.models import StockReservation
 from tests.conftest import client_for
-from tests.factories import CartFactory, CartItemFactory, ProductFactory, UserFactory
+from tests.factories import (
+    AddressFactory,
+    CartFactory,
+    CartItemFactory,
+    CartWithLinesFactory,
+    ProductFactory,
+    UserFactory,
+)
+from tests.helpers import queries_for_page
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +235,14 @@ def test_list_runs_a_fixed_number_of_queries(staff_client, django_assert_max_num
     assert response.status_code == 200 and len(response.data["results"]) == min(page_size, 3)
 
 
+def test_list_queries_do_not_grow_with_the_number_of_carts_and_lines(staff_client):
+    CartWithLinesFactory()
+    one_cart = queries_for_page(staff_client, url(), page_size=100)
+    for _ in range(4):
+        CartWithLinesFactory(lines=[(ProductFactory(), 2) for _ in range(3)])
+    assert queries_for_page(staff_client, url(), page_size=100) == one_cart
+
+
 def test_merge_moves_the_guest_cart_into_the_users_cart(customer):
     product = ProductFactory(stock=10)
     guest = guest_client()
@@ -269,10 +287,27 @@ def test_a_new_user_gets_a_new_open_cart_after_ordering():
 
 
 def test_an_empty_patch_renews_the_reservations(customer):
-    item = CartItemFactory(cart=CartFactory(user=customer), reserved_until=timezone.now() + timedelta(minutes=1))
-    later = timezone.now() + timedelta(minutes=10)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        cart = CartWithLinesFactory(user=customer)
+    later = start + timedelta(minutes=10)
     with time_machine.travel(later, tick=False):
-        response = client_for(customer).patch(url(item.cart_id), {}, format="json")
+        response = client_for(customer).patch(url(cart.pk), {}, format="json")
     assert response.status_code == 200
-    item.refresh_from_db()
-    assert item.reserved_until == later + timedelta(minutes=30)
+    reservation = StockReservation.objects.get(holder=cart_holder(cart.pk))
+    assert reservation.expires_at == later + timedelta(minutes=30) and reservation.created_at == start
+
+
+def test_a_guest_cannot_hoard_the_stock_a_customer_wants_to_buy(customer):
+    products = [ProductFactory(stock=5) for _ in range(3)]
+    guest = guest_client()
+    guest_cart = guest.get(url(action="current")).data["id"]
+    hoard = {"add": [{"product": product.pk, "quantity": 5} for product in products]}
+    assert guest.patch(url(guest_cart), hoard, format="json").status_code == 200
+    assert guest.patch(url(guest_cart), {}, format="json").status_code == 200  # "renewing" it
+    AddressFactory(user=customer, is_default=True)
+    client = client_for(customer)
+    cart = client.get(url(action="current")).data["id"]
+    added = client.patch(url(cart), {"add": [{"product": products[0].pk, "quantity": 5}]}, format="json")
+    assert added.status_code == 200
+    assert client.post(url(cart, "checkout"), {}, format="json").status_code == 201

@@ -54,7 +54,7 @@ def test_category_cannot_be_its_own_parent():
 
 
 def test_stock_adjust_records_a_movement_and_keeps_the_ledger_balanced(product, staff):
-    stock_adjust(product=product, delta=-3, reason="adjustment", user=staff)
+    stock_adjust(product=product, delta=-3, reason="adjustment", by=staff)
     stock_adjust(product=product, delta=5, reason="return", reference="R-1")
     product.refresh_from_db()
     assert product.stock == 12

@@ -213,9 +213,29 @@ def test_patch_to_another_products_sku_is_a_validation_problem(staff_client, pro
     assert "sku" in body["errors"]
 
 
-def test_staff_deletes_a_product(staff_client, product):
+def test_staff_deletes_a_product_never_stocked_or_sold(staff_client):
+    product = ProductFactory(stock=0)
     assert staff_client.delete(detail(product)).status_code == 204
     assert not Product.objects.filter(pk=product.pk).exists()
+
+
+def test_a_product_with_pending_orders_cannot_be_deleted_and_keeps_its_history(staff_client):
+    from shop.orders.models import OrderItem
+    from tests.conftest import client_for
+    from tests.factories import CartWithLinesFactory, CustomerFactory
+
+    product = ProductFactory(stock=5)
+    cart = CartWithLinesFactory(user=CustomerFactory(), lines=[(product, 2)])
+    assert client_for(cart.user).post(f"/api/v1/carts/{cart.pk}/checkout/", {}, format="json").status_code == 201
+    body = assert_problem(staff_client.delete(detail(product)), 409, "conflict")
+    assert "Deactivate it instead" in body["detail"]
+    assert sorted(StockMovement.objects.filter(product=product).values_list("delta", flat=True)) == [-2, 5]
+    assert OrderItem.objects.get().product_id == product.pk
+
+
+def test_a_stocked_product_cannot_be_deleted_even_without_orders(staff_client, product):
+    assert_problem(staff_client.delete(detail(product)), 409, "conflict")
+    assert Product.objects.filter(pk=product.pk).exists() and product.stock_movements.exists()
 
 
 def test_a_malformed_json_body_is_a_problem(staff_client):

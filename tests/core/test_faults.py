@@ -143,19 +143,9 @@ def test_settings_with_redis_url_down_keep_serving(tmp_path):
     assert any(line["logger"] == "django_redis.cache" and "exc_info" in line for line in logged)
 
 
-def _cart_with_two_lines(user):
-    from shop.carts import services as cart_services
-    from tests.factories import ProductFactory
-
-    products = [ProductFactory(stock=5), ProductFactory(stock=7)]
-    cart = cart_services.cart_get_or_create_open(user=user)
-    cart_services.cart_apply_changes(cart=cart, add=[{"product": p.pk, "quantity": 2} for p in products])
-    return cart, products
-
-
 def _state(cart, products) -> dict:
     from shop.carts.models import Cart
-    from shop.catalog.models import Product, StockMovement
+    from shop.catalog.models import Product, StockMovement, StockReservation
     from shop.orders.models import IdempotencyKey, Order, OrderItem
 
     cart = Cart.objects.get(pk=cart.pk)
@@ -163,7 +153,8 @@ def _state(cart, products) -> dict:
         "stock": [Product.objects.get(pk=p.pk).stock for p in products],
         "movements": StockMovement.objects.count(),
         "cart": (cart.status, cart.expires_at),
-        "lines": sorted(cart.items.values_list("product_id", "quantity", "reserved_until")),
+        "lines": sorted(cart.items.values_list("product_id", "quantity")),
+        "reservations": sorted(StockReservation.objects.values_list("holder", "product_id", "quantity", "expires_at")),
         "orders": (Order.objects.count(), OrderItem.objects.count()),
         "keys": IdempotencyKey.objects.count(),
     }
@@ -191,7 +182,11 @@ def crash_after_first_stock_update(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("key", [None, "crash-retry-key"])
 def test_a_crash_in_the_middle_of_checkout_changes_nothing(customer, crash_after_first_stock_update, key):
-    cart, products = _cart_with_two_lines(customer)
+    from tests.factories import AddressFactory, CartWithLinesFactory, ProductFactory
+
+    AddressFactory(user=customer, is_default=True)
+    products = [ProductFactory(stock=5), ProductFactory(stock=7)]
+    cart = CartWithLinesFactory(user=customer, lines=[(product, 2) for product in products])
     before = _state(cart, products)
     client = client_for(customer)
     client.raise_request_exception = False

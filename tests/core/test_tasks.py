@@ -143,7 +143,7 @@ def test_cleanup_import_files_task_deletes_stale_files(settings, tmp_path):
 
 SCHEDULED = {
     "shop.carts.tasks.abandon_stale_carts": ("shop.carts.tasks", "cart_abandon_stale"),
-    "shop.carts.tasks.release_expired_reservations": ("shop.carts.tasks", "cart_release_expired_reservations"),
+    "shop.catalog.tasks.release_expired_reservations": ("shop.catalog.tasks", "stock_reservations_delete_expired"),
     "shop.orders.tasks.cleanup_idempotency_keys": ("shop.orders.tasks", "idempotency_keys_cleanup"),
     "shop.core.tasks.cleanup_import_files": ("shop.core.tasks", "import_files_delete_stale"),
     "shop.catalog.tasks.send_low_stock_digest": ("shop.catalog.tasks", "low_stock_digest_send"),

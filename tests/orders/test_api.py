@@ -9,9 +9,11 @@ from shop.carts.models import Cart
 from shop.catalog.models import Product
 from shop.orders import services
 from shop.orders.models import Order
-from tests.factories import AddressFactory, CartFactory, CartItemFactory, ProductFactory, UserFactory
+from tests.conftest import client_for
+from tests.factories import AddressFactory, CartFactory, CartWithLinesFactory, CustomerFactory, ProductFactory
+from tests.helpers import assert_problem, queries_for_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipping_addresses")]
 
 
 def checkout_url(cart_id):
@@ -23,23 +25,19 @@ def order_url(order_id=None, action=None):
     return path + (f"{action}/" if action else "")
 
 
-def cart_with(user, product=None, quantity=1):
-    cart = CartFactory(user=user)
-    CartItemFactory(cart=cart, product=product or ProductFactory(), quantity=quantity)
-    return cart
-
-
 def place(user, quantity=1, stock=10):
     product = ProductFactory(stock=stock)
-    return services.order_place(cart=cart_with(user, product, quantity), user=user), product
+    return services.order_place(cart=CartWithLinesFactory(user=user, lines=[(product, quantity)]), by=user), product
 
 
-def test_checkout_answers_201_with_the_order(customer_client, customer):
+def test_checkout_answers_201_with_the_order_and_its_location(customer_client, customer):
     product = ProductFactory(price=Decimal("4.20"), stock=5)
-    address = AddressFactory(user=customer, line1="1 Main St")
-    cart = cart_with(customer, product, 2)
+    address = AddressFactory(user=customer, line1="1 Main St", is_default=False)
+    cart = CartWithLinesFactory(user=customer, lines=[(product, 2)])
     response = customer_client.post(checkout_url(cart.pk), {"shipping_address": address.pk}, format="json")
     assert response.status_code == 201
+    assert response["Location"] == f"http://testserver{order_url(response.data['id'])}"
+    assert customer_client.get(response["Location"]).json() == response.json()
     body = response.data
     assert body["number"].startswith("SO-") and body["status"] == "pending" and body["user"] == customer.pk
     assert body["subtotal"] == body["total"] == "8.40"
@@ -59,9 +57,11 @@ def test_checkout_answers_201_with_the_order(customer_client, customer):
     assert Product.objects.get(pk=product.pk).stock == 3
 
 
-def test_checkout_out_of_stock_is_409_listing_short_products(customer_client, customer):
-    short = ProductFactory(stock=1)
-    cart = cart_with(customer, short, 3)
+def test_checkout_out_of_stock_is_409_listing_short_products(customer_client, customer, staff):
+    short = ProductFactory(stock=3)
+    cart = CartWithLinesFactory(user=customer, lines=[(short, 3)])
+    staff_client = client_for(staff)
+    staff_client.patch(f"/api/v1/products/{short.pk}/", {"stock": 1}, format="json")
     response = customer_client.post(checkout_url(cart.pk), {}, format="json")
     assert response.status_code == 409 and response.data["code"] == "insufficient_stock"
     assert response.data["shortages"] == [{"product": short.pk, "available": 1}]
@@ -74,16 +74,57 @@ def test_checkout_of_an_empty_cart_is_409(customer_client, customer):
 
 
 def test_checkout_with_someone_elses_address_is_400(customer_client, customer, other_customer):
-    cart = cart_with(customer)
-    foreign = AddressFactory(user=other_customer)
+    cart = CartWithLinesFactory(user=customer)
+    foreign = AddressFactory(user=other_customer, is_default=False)
     response = customer_client.post(checkout_url(cart.pk), {"shipping_address": foreign.pk}, format="json")
     assert response.status_code == 400 and "shipping_address" in response.data["errors"]
     assert not Order.objects.exists()
 
 
+def test_checkout_without_an_address_and_no_default_is_400_saying_so(customer_client, customer):
+    customer.addresses.all().delete()
+    AddressFactory(user=customer, is_default=False)
+    cart = CartWithLinesFactory(user=customer)
+    body = assert_problem(customer_client.post(checkout_url(cart.pk), {}, format="json"), 400, "validation_error")
+    assert body["errors"]["shipping_address"] == ["Choose a shipping address: you have no default address."]
+    assert not Order.objects.exists() and Cart.objects.get(pk=cart.pk).status == "open"
+
+
+def test_checkout_of_an_order_too_large_for_its_columns_is_400_and_the_order_pages_still_work(
+    customer_client, customer, other_customer, staff_client, admin_client
+):
+    product = ProductFactory(price=Decimal("99999999.99"), stock=1000)
+    cart = CartWithLinesFactory(user=customer, lines=[(product, 999)])
+    assert customer_client.get(f"/api/v1/carts/{cart.pk}/").json()["total"] == "99899999990.01"
+    body = assert_problem(customer_client.post(checkout_url(cart.pk), {}, format="json"), 400, "validation_error")
+    assert "more than one order can hold" in body["errors"]["non_field_errors"][0]
+    assert not Order.objects.exists() and Product.objects.get(pk=product.pk).stock == 1000
+    place(other_customer)  # an ordinary order beside it
+    assert staff_client.get(order_url()).status_code == 200
+    for page in ("/admin/", "/admin/orders/order/", f"/admin/carts/cart/{cart.pk}/change/", "/admin/carts/cart/"):
+        assert admin_client.get(page).status_code == 200, page
+
+
+def test_when_staff_lower_the_stock_below_the_reservations_the_stock_left_still_sells(staff_client):
+    product = ProductFactory(stock=6)
+    buyers = []
+    for _ in range(6):
+        client = client_for(CustomerFactory())
+        cart_id = client.get("/api/v1/carts/current/").json()["id"]
+        added = client.patch(
+            f"/api/v1/carts/{cart_id}/", {"add": [{"product": product.pk, "quantity": 1}]}, format="json"
+        )
+        assert added.status_code == 200
+        buyers.append((client, cart_id))
+    assert staff_client.patch(f"/api/v1/products/{product.pk}/", {"stock": 5}, format="json").status_code == 200
+    statuses = [client.post(checkout_url(cart_id), {}, format="json").status_code for client, cart_id in buyers]
+    assert statuses == [201, 201, 201, 201, 201, 409]
+    assert Product.objects.get(pk=product.pk).stock == 0
+
+
 @pytest.mark.parametrize("body", [{"shipping_address": "x"}, {"shipping_address": 0}, []])
 def test_checkout_with_a_malformed_body_is_400(customer_client, customer, body):
-    response = customer_client.post(checkout_url(cart_with(customer).pk), body, format="json")
+    response = customer_client.post(checkout_url(CartWithLinesFactory(user=customer).pk), body, format="json")
     assert response.status_code == 400
 
 
@@ -141,11 +182,22 @@ def test_unknown_order_filter_values_are_400(staff_client, params):
 
 @pytest.mark.parametrize("page_size", [1, 100])
 def test_orders_list_runs_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries, page_size):
-    for user in UserFactory.create_batch(3):
+    for user in CustomerFactory.create_batch(3):
         place(user)
     with django_assert_max_num_queries(5):
         response = staff_client.get(order_url(), {"page_size": page_size})
     assert response.status_code == 200 and len(response.data["results"]) == min(page_size, 3)
+
+
+def test_orders_list_queries_do_not_grow_with_the_number_of_orders_and_lines(staff_client, staff):
+    place(CustomerFactory())
+    one_order = queries_for_page(staff_client, order_url(), page_size=100)
+    for user in CustomerFactory.create_batch(4):
+        order = services.order_place(
+            cart=CartWithLinesFactory(user=user, lines=[(ProductFactory(), 2) for _ in range(3)]), by=user
+        )
+        services.order_set_status(order=order, status="paid", by=staff)
+    assert queries_for_page(staff_client, order_url(), page_size=100) == one_order
 
 
 def owner_requests(order_id):
@@ -223,7 +275,7 @@ def test_staff_move_with_a_bad_status_is_400(staff_client, customer, body):
 
 
 def test_cart_becomes_ordered_after_checkout(customer_client, customer):
-    cart = cart_with(customer)
+    cart = CartWithLinesFactory(user=customer)
     customer_client.post(checkout_url(cart.pk), {}, format="json")
     assert Cart.objects.get(pk=cart.pk).status == "ordered"
     assert customer_client.post(checkout_url(cart.pk), {}, format="json").status_code == 409

@@ -7,12 +7,13 @@ from django.db import connections
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from shop.accounts.models import User
 from shop.carts import services as cart_services
 from shop.carts.models import Cart, CartItem
 from shop.catalog.models import Product, StockMovement
+from shop.catalog.selectors import stock_available
+from shop.catalog.services import stock_set
 from shop.orders.models import Order
-from tests.factories import ProductFactory
+from tests.factories import CartWithLinesFactory, CustomerFactory, ProductFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -46,10 +47,21 @@ def user_client(user) -> APIClient:
 
 
 def customer_cart(index, product, quantity=1):
-    user = User.objects.create_user(email=f"racer{index}@example.com")
+    """A customer (with a default address) whose cart has a line that holds no reservation."""
+    user = CustomerFactory(email=f"racer{index}@example.com")
     cart = Cart.objects.create(user=user)
-    CartItem.objects.create(cart=cart, product=product, quantity=quantity, reserved_until=None)
+    CartItem.objects.create(cart=cart, product=product, quantity=quantity)
     return user, cart
+
+
+def checkout_all(buyers):
+    """Every (user, cart) checks out at the same moment; returns the statuses in buyer order."""
+    clients = [user_client(user) for user, _ in buyers]
+
+    def checkout(i):
+        return clients[i].post(f"/api/v1/carts/{buyers[i][1].pk}/checkout/", {}, format="json").status_code
+
+    return run_at_once(len(buyers), checkout)
 
 
 def test_twenty_concurrent_checkouts_sell_exactly_the_stock():
@@ -93,7 +105,7 @@ def test_concurrent_retries_with_one_key_make_one_order():
 
 def test_concurrent_cart_additions_never_reserve_more_than_the_stock():
     product = ProductFactory(stock=3)
-    carts = [cart_services.cart_get_or_create_open(session_key=f"guest-session-racer-{i:04d}") for i in range(10)]
+    carts = [cart_services.cart_get_or_create_open(user=CustomerFactory()) for _ in range(10)]
 
     def add(i):
         cart_services.cart_apply_changes(cart=carts[i], add=[{"product": product.pk, "quantity": 1}])
@@ -101,7 +113,17 @@ def test_concurrent_cart_additions_never_reserve_more_than_the_stock():
 
     results = run_at_once(10, add)
     assert results.count("ok") == 3
-    assert cart_services.available_stock(product_ids=[product.pk]) == {product.pk: 0}
+    assert stock_available(product_ids=[product.pk]) == {product.pk: 0}
+
+
+def test_concurrent_checkouts_after_stock_fell_below_the_reservations_sell_what_is_left(staff):
+    product = ProductFactory(stock=6)
+    carts = [CartWithLinesFactory(user=CustomerFactory(), lines=[(product, 1)]) for _ in range(6)]
+    stock_set(product=product, stock=5, reason="adjustment", by=staff)
+    statuses = checkout_all([(cart.user, cart) for cart in carts])
+    assert sorted(statuses) == [201] * 5 + [409]
+    assert statuses[-1] == 409  # the newest reservation is the one left without stock
+    assert Product.objects.get(pk=product.pk).stock == 0 and Order.objects.count() == 5
 
 
 def test_abandon_stale_carts_from_two_machines_counts_each_cart_once(settings):

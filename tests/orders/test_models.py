@@ -2,7 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from shop.orders.models import IdempotencyKey
@@ -27,3 +27,9 @@ def test_idempotency_key_is_unique_per_user(customer):
     IdempotencyKey.objects.create(user=customer, key="k-1", request_fingerprint="a", expires_at=expires)
     with pytest.raises(IntegrityError), transaction.atomic():
         IdempotencyKey.objects.create(user=customer, key="k-1", request_fingerprint="b", expires_at=expires)
+
+
+@pytest.mark.parametrize("field", ["subtotal", "total"])
+def test_database_refuses_an_order_total_beyond_its_columns(field):
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():  # SQLite: the check; PostgreSQL: numeric
+        OrderFactory(**{field: Decimal("10000000000.00")})

@@ -38,7 +38,7 @@ def _owned(product: Product) -> Owned:
     address = AddressFactory(user=user, is_default=True)
     first = cart_services.cart_get_or_create_open(user=user)
     cart_services.cart_apply_changes(cart=first, add=[{"product": product.pk, "quantity": 1}])
-    order = order_services.order_place(cart=first, user=user)
+    order = order_services.order_place(cart=first, by=user)
     cart = cart_services.cart_get_or_create_open(user=user)
     cart_services.cart_apply_changes(cart=cart, add=[{"product": product.pk, "quantity": 1}])
     catalog_services.rating_set(product=product, user=user, value=4)

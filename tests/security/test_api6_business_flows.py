@@ -16,7 +16,7 @@ from shop.carts.models import Cart
 from shop.catalog.models import Product
 from shop.orders.models import Order
 from tests.conftest import client_for
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import CustomerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def _in_threads(count: int, work) -> list:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_checkouts_of_one_cart_place_one_order():
-    user, product = UserFactory(), ProductFactory(stock=5)
+    user, product = CustomerFactory(), ProductFactory(stock=5)
     cart = cart_services.cart_get_or_create_open(user=user)
     cart_services.cart_apply_changes(cart=cart, add=[{"product": product.pk, "quantity": 2}])
     statuses = _in_threads(4, lambda n: _checkout(client_for(user), cart.pk).status_code)
@@ -140,7 +140,7 @@ def test_concurrent_checkouts_of_one_cart_place_one_order():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_checkouts_with_one_key_place_one_order():
-    user, product = UserFactory(), ProductFactory(stock=5)
+    user, product = CustomerFactory(), ProductFactory(stock=5)
     cart = cart_services.cart_get_or_create_open(user=user)
     cart_services.cart_apply_changes(cart=cart, add=[{"product": product.pk, "quantity": 1}])
     statuses = _in_threads(4, lambda n: _checkout(client_for(user), cart.pk, key="same-key").status_code)
@@ -155,9 +155,9 @@ def test_customers_racing_for_the_last_unit_sell_it_once():
     product = ProductFactory(stock=1)
     buyers = []
     for _ in range(4):
-        user = UserFactory()
+        user = CustomerFactory()
         cart = Cart.objects.create(user=user)
-        cart.items.create(product=product, quantity=1, reserved_until=None)
+        cart.items.create(product=product, quantity=1)  # a line that holds no reservation
         buyers.append((user, cart))
     statuses = _in_threads(4, lambda n: _checkout(client_for(buyers[n][0]), buyers[n][1].pk).status_code)
     assert sorted(statuses) == [201, 409, 409, 409]

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop.carts.models import MAX_ITEM_QUANTITY, Cart, CartItem
-from shop.core.serializers import StrictSerializer
 
 MAX_OPERATIONS = 100  # add + update + remove entries in one PATCH
 
@@ -48,7 +47,7 @@ class CartSerializer(serializers.ModelSerializer):
         return sum(item.quantity for item in cart.items.all())
 
 
-class CartLineSerializer(StrictSerializer):
+class CartLineSerializer(serializers.Serializer):
     product = serializers.IntegerField(min_value=1, help_text="Product id.")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_ITEM_QUANTITY)
 
@@ -57,7 +56,7 @@ class CartLineUpdateSerializer(CartLineSerializer):
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_ITEM_QUANTITY, help_text="0 removes the line.")
 
 
-class CartChangeSerializer(StrictSerializer):
+class CartChangeSerializer(serializers.Serializer):
     """PATCH body: applied add → update → remove, all or nothing. At most 100 entries in all."""
 
     add = CartLineSerializer(many=True, required=False, help_text="Adds to the line's quantity (new line if absent).")
@@ -71,12 +70,3 @@ class CartChangeSerializer(StrictSerializer):
         if count > MAX_OPERATIONS:
             raise serializers.ValidationError(f"At most {MAX_OPERATIONS} changes in one request (got {count}).")
         return attrs
-
-
-class CheckoutSerializer(StrictSerializer):
-    shipping_address = serializers.IntegerField(
-        min_value=1,
-        required=False,
-        allow_null=True,
-        help_text="One of your address ids; default: your default address (none: the order has no address).",
-    )

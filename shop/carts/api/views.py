@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -9,18 +9,14 @@ from shop.carts import services
 from shop.carts.api.filters import CartFilter
 from shop.carts.api.serializers import CartChangeSerializer, CartSerializer
 from shop.carts.api.session import SESSION_PARAMETER, require_session_id, session_id
-from shop.carts.models import Cart, CartItem
+from shop.carts.models import Cart
+from shop.carts.selectors import cart_queryset
 from shop.core.filters import FilterBackend, OrderingFilter
 from shop.core.permissions import is_staff
 from shop.core.schema import InsufficientStockProblemSerializer, problem_responses, problem_schema
 from shop.core.serializers import refuse_body_fields
 
 OWNER_NOTE = "Owner (the cart's user, or the guest presenting its X-Session-Id) or staff; others get 404."
-
-
-def cart_queryset():
-    items = CartItem.objects.select_related("product").order_by("id")
-    return Cart.objects.prefetch_related(Prefetch("items", queryset=items))
 
 
 @extend_schema_view(
@@ -77,9 +73,12 @@ class CartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         summary="Change lines: add → update → remove, all or nothing",
         description=(
             f"{OWNER_NOTE} Quantities 1..999 (`update` 0 removes); products must exist and be active; at most "
-            "100 changes per request and CART_MAX_LINES (50) lines per cart. Every line's reservation is renewed. "
-            "Too little stock: 409 `insufficient_stock` with `shortages` (and, for one product, top-level "
-            "`product` and `available`). A cart that is not open: 409 `conflict`."
+            "100 changes per request and CART_MAX_LINES (50) lines per cart. A customer's cart holds up to "
+            "CART_MAX_RESERVED_PER_LINE (10) units per line for CART_RESERVATION_TTL_MINUTES (30), renewed by "
+            "every change; a guest's cart holds none (CART_GUEST_RESERVATION_TTL_MINUTES, 0), and units not held "
+            "are checked again on every change and sold first come, first served. Too little stock: 409 "
+            "`insufficient_stock` with `shortages` (and, for one product, top-level `product` and `available`). "
+            "A cart that is not open: 409 `conflict`."
         ),
         parameters=[SESSION_PARAMETER],
         request=CartChangeSerializer,

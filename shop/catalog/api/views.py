@@ -56,7 +56,13 @@ def _split_product_data(validated: dict) -> dict:
     return {"categories": fields.pop("categories", None), "stock": fields.pop("stock", None), "fields": fields}
 
 
-@extend_schema_view(list=extend_schema(parameters=[CATEGORY_IDS_PARAMETER]))
+@extend_schema_view(
+    list=extend_schema(parameters=[CATEGORY_IDS_PARAMETER]),
+    destroy=extend_schema(
+        description="A product that has been stocked or ordered cannot be deleted (409): deactivate it instead.",
+        responses={204: None, **problem_responses(409)},
+    ),
+)
 class ProductViewSet(viewsets.ModelViewSet):
     """Products: anyone reads the active ones, staff read all and write. A change of `stock` is
     recorded as an `adjustment` stock movement; the rating summary is read-only here."""

@@ -1,4 +1,4 @@
-"""Open and abandoned carts with items. Their reservations all lie in the past, so they hold no stock."""
+"""Open and abandoned carts with items. They hold no stock reservations (their `expires_at` lies in the past)."""
 
 import random
 from datetime import timedelta
@@ -63,7 +63,6 @@ def _items(rng: random.Random, cart: Cart, catalog: CatalogState) -> list[CartIt
             cart_id=cart.pk,
             product_id=catalog.ids[index],
             quantity=rng.randint(1, 3),
-            reserved_until=cart.expires_at,
             created_at=cart.created_at,
             updated_at=cart.updated_at,
         )

@@ -1,5 +1,6 @@
 """POST /carts/{id}/checkout/: the cart's owner places an order, optionally under an Idempotency-Key."""
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -8,14 +9,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
-from shop.carts.api.serializers import CheckoutSerializer
 from shop.carts.models import Cart
+from shop.carts.selectors import user_carts
 from shop.core.errors import PROBLEM_CONTENT_TYPE
 from shop.core.schema import InsufficientStockProblemSerializer, problem_schema
 from shop.orders import services
-from shop.orders.api.serializers import OrderSerializer
-from shop.orders.api.views import order_queryset
-from shop.orders.idempotency import idempotent_call, key_is_valid, request_fingerprint
+from shop.orders.api.serializers import CheckoutSerializer, OrderSerializer
+from shop.orders.idempotency import Attempt, idempotent_attempt, key_is_valid, request_fingerprint
+from shop.orders.models import Order
+from shop.orders.selectors import order_queryset
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -28,15 +30,18 @@ class CheckoutRateThrottle(UserRateThrottle):
 
 CHECKOUT_DESCRIPTION = """The cart's owner (a logged-in customer; someone else's cart or a guest cart: 404) places an
 order in one transaction: stock is decremented for every line or for none, prices, titles, skus and the shipping
-address are copied, the cart becomes `ordered`.
+address are copied, the cart becomes `ordered`. The 201 carries `Location`, the order's URL.
 
-Errors: 409 `insufficient_stock` listing every short product (stock minus other carts' unexpired reservations);
-409 `conflict` for an empty cart or a cart that is not open; 400 for an address that is not yours.
+Errors: 409 `insufficient_stock` listing every short product (stock minus other carts' unexpired reservations;
+when stock fell below the reservations, the oldest reservations are served first); 409 `conflict` for an empty
+cart or a cart that is not open; 400 without an address (none given and no default), for an address that is not
+yours, or for a total larger than an order can hold.
 
 `Idempotency-Key` (optional, up to 255 printable ASCII characters): the same key with the same cart and body
 within 24 h answers the first answer again (status and body, header `Idempotent-Replayed: true`) and creates
 nothing; checkout errors (4xx) are stored and replayed too. The same key with another cart or body: 422
-`idempotency_key_reused`. While the first request is still running: 409 `conflict`."""
+`idempotency_key_reused`. While the first request is still running: 409 `conflict`; if it died (no answer after
+IDEMPOTENCY_LEASE_SECONDS, 60), the next request with the key runs the checkout."""
 
 
 class CheckoutView(GenericAPIView):
@@ -47,7 +52,7 @@ class CheckoutView(GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Cart.objects.none()
-        return Cart.objects.filter(user=self.request.user)
+        return user_carts(user=self.request.user)
 
     @extend_schema(
         operation_id="carts_checkout",
@@ -57,7 +62,10 @@ class CheckoutView(GenericAPIView):
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER, type=str, location=OpenApiParameter.HEADER, required=False, description="Retry key."
-            )
+            ),
+            OpenApiParameter(
+                "Location", type=str, location=OpenApiParameter.HEADER, response=[201], description="The order's URL."
+            ),
         ],
         request=CheckoutSerializer,
         responses={
@@ -71,19 +79,34 @@ class CheckoutView(GenericAPIView):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         address = body.validated_data.get("shipping_address")
-
-        def place():
-            order = services.order_place(cart=cart, user=request.user, shipping_address=address)
-            return status.HTTP_201_CREATED, OrderSerializer(order_queryset().get(pk=order.pk)).data, order
-
-        key = request.headers.get(IDEMPOTENCY_HEADER)
+        key = self._idempotency_key(request)
         if key is None:
-            code, data, _ = place()
-            return Response(data, status=code)
-        if not key_is_valid(key):
-            raise ValidationError({IDEMPOTENCY_HEADER: ["Use 1 to 255 printable ASCII characters without spaces."]})
+            order = services.order_place(cart=cart, by=request.user, shipping_address=address)
+            return self._answer(status.HTTP_201_CREATED, self._document(order))
         fingerprint = request_fingerprint(scope=f"cart:{cart.pk}", body=request.data)
-        code, data, replayed = idempotent_call(user=request.user, key=key, fingerprint=fingerprint, operation=place)
-        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        with idempotent_attempt(user=request.user, key=key, fingerprint=fingerprint) as attempt:
+            if not attempt.replayed:
+                order = services.order_place(cart=cart, by=request.user, shipping_address=address)
+                attempt.succeed(status=status.HTTP_201_CREATED, body=self._document(order), order=order)
+        return self._replayable_answer(attempt)
+
+    @staticmethod
+    def _idempotency_key(request) -> str | None:
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is not None and not key_is_valid(key):
+            raise ValidationError({IDEMPOTENCY_HEADER: ["Use 1 to 255 printable ASCII characters without spaces."]})
+        return key
+
+    @staticmethod
+    def _document(order: Order) -> dict:
+        return OrderSerializer(order_queryset().get(pk=order.pk)).data
+
+    def _answer(self, code: int, data: dict, headers: dict | None = None) -> Response:
+        headers = dict(headers or {})
+        if code == status.HTTP_201_CREATED:
+            headers["Location"] = self.request.build_absolute_uri(reverse("order-detail", kwargs={"pk": data["id"]}))
         content_type = PROBLEM_CONTENT_TYPE if code >= 400 else None
         return Response(data, status=code, headers=headers, content_type=content_type)
+
+    def _replayable_answer(self, attempt: Attempt) -> Response:
+        return self._answer(attempt.status, attempt.body, {"Idempotent-Replayed": "true"} if attempt.replayed else {})

@@ -69,3 +69,12 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class OrderStatusSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Order.Status.choices)
+
+
+class CheckoutSerializer(StrictSerializer):
+    shipping_address = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="One of your address ids; default: your default address (without one: 400).",
+    )

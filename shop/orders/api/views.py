@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -13,14 +12,8 @@ from shop.core.serializers import refuse_body_fields
 from shop.orders import services
 from shop.orders.api.filters import OrderFilter
 from shop.orders.api.serializers import OrderSerializer, OrderStatusSerializer
-from shop.orders.models import Order, OrderItem, OrderStatusChange
-
-
-def order_queryset():
-    return Order.objects.prefetch_related(
-        Prefetch("items", queryset=OrderItem.objects.order_by("id")),
-        Prefetch("history", queryset=OrderStatusChange.objects.order_by("created_at", "id")),
-    )
+from shop.orders.models import Order
+from shop.orders.selectors import order_queryset
 
 
 @extend_schema_view(

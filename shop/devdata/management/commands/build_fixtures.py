@@ -179,7 +179,6 @@ def build_carts(rows: list[dict]) -> list[dict]:
                     cart=cart_pk,
                     product=int(row["productid"]),
                     quantity=int(row["quantity"]),
-                    reserved_until=expires,
                     created_at=_iso(moment),
                     updated_at=_iso(moment),
                 )

@@ -1,0 +1,13 @@
+"""Order reads shared by the API views, checkout and exports."""
+
+from django.db.models import Prefetch, QuerySet
+
+from shop.orders.models import Order, OrderItem, OrderStatusChange
+
+
+def order_queryset() -> QuerySet[Order]:
+    """Orders with their lines and history: a page of order documents in a fixed number of queries."""
+    return Order.objects.prefetch_related(
+        Prefetch("items", queryset=OrderItem.objects.order_by("id")),
+        Prefetch("history", queryset=OrderStatusChange.objects.order_by("created_at", "id")),
+    )
