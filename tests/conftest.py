@@ -1,5 +1,6 @@
 import pytest
-from django.core.cache import cache
+from django.contrib.auth.models import Permission
+from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -10,8 +11,10 @@ from tests.factories import ProductFactory, StaffFactory, UserFactory
 def _clear_cache():
     """Throttle counters and cached values must not leak from one test into the next."""
     cache.clear()
+    caches["throttle"].clear()
     yield
     cache.clear()
+    caches["throttle"].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +48,30 @@ def other_customer(db):
     return UserFactory()
 
 
+def with_every_permission(user):
+    """Staff powers are model permissions: this staff member holds all of them (and is no superuser), the
+    import/export ones included."""
+    from shop.backoffice.importexport import ensure_import_export_permissions
+
+    ensure_import_export_permissions()
+    user.user_permissions.set(Permission.objects.all())
+    return user
+
+
 @pytest.fixture
 def staff(db):
-    return StaffFactory()
+    """A staff member with every model permission; tests of roles build their own (tests/security)."""
+    return with_every_permission(StaffFactory())
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return client_for(superuser)
 
 
 @pytest.fixture

@@ -1,4 +1,22 @@
-"""Assertions shared by the test modules."""
+"""Assertions and helpers shared by the test modules."""
+
+import os
+import runpy
+from pathlib import Path
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "shop" / "settings.py"
+
+
+def settings_for(**env) -> dict:
+    """The settings shop/settings.py makes with these environment variables on top of the test run's
+    (its module globals), without touching the running Django."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        return runpy.run_path(str(SETTINGS_FILE))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def assert_problem(response, status: int, code: str) -> dict:

@@ -6,6 +6,8 @@ from shop.catalog.models import Product
 from shop.core.models import TimeStamped
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+#: Named permission: moving an order through its workflow (status moves, staff cancellation), API and admin.
+CHANGE_STATUS_PERMISSION = "orders.change_order_status"
 
 
 class Order(TimeStamped):
@@ -46,6 +48,7 @@ class Order(TimeStamped):
             models.Index(fields=["status", "created_at"], name="order_status_created_idx"),
             models.Index(fields=["user", "created_at"], name="order_user_created_idx"),
         ]
+        permissions = [("change_order_status", "Can change the status of orders")]
 
     def __str__(self):
         return self.number

@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from rest_framework import exceptions, serializers
 
 from shop.accounts.api.serializers import validate_new_password
+from shop.accounts.lockout import raise_if_locked_out
 from shop.accounts.services import password_reset_user
 
 BAD_CREDENTIALS = "No active account found with the given credentials."
@@ -14,8 +15,11 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
     def validate(self, attrs):
-        user = authenticate(self.context.get("request"), email=attrs["email"], password=attrs["password"])
+        """`authenticate` with the request, so the attempt counts toward the login lock-out (django-axes)."""
+        request = self.context.get("request")
+        user = authenticate(request, email=attrs["email"], password=attrs["password"])
         if user is None:
+            raise_if_locked_out(request)
             raise exceptions.AuthenticationFailed(BAD_CREDENTIALS, "no_active_account")
         attrs["user"] = user
         return attrs
@@ -68,9 +72,6 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
         user = password_reset_user(uid=attrs["uid"], token=attrs["token"])
         if user is None:
             raise serializers.ValidationError({"token": ["This reset link is invalid or has expired."]})
-        try:
-            validate_new_password(attrs["new_password"], user=user)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"new_password": exc.detail}) from exc
+        validate_new_password(attrs["new_password"], user=user, field="new_password")
         attrs["user"] = user
         return attrs
