@@ -1,10 +1,25 @@
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.factories import ProductFactory, StaffFactory, UserFactory
+
+# The throttle cache is a directory shared by every process that uses it (that is its point): give this test
+# run one of its own, so that two runs side by side (or the settings a test builds) do not count together.
+_THROTTLE_DIR = tempfile.mkdtemp(prefix="shop-test-throttle-")
+atexit.register(shutil.rmtree, _THROTTLE_DIR, ignore_errors=True)
+os.environ["THROTTLE_CACHE_DIR"] = _THROTTLE_DIR
+for _alias in ("throttle", "throttle-local"):  # the file cache itself, or Redis's fallback
+    if "LOCATION" in settings.CACHES.get(_alias, {}) and settings.CACHES[_alias]["BACKEND"].endswith("FileCache"):
+        settings.CACHES[_alias]["LOCATION"] = _THROTTLE_DIR
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import math
 from axes.helpers import get_cool_off
 from rest_framework.exceptions import Throttled
 
-from shop.accounts.services import email_normalize
+from shop.accounts import services
 
 LOCKED_OUT = "Too many failed logins for this account from your address; try again later."
 
@@ -15,7 +15,7 @@ def username_of(request, credentials: dict | None) -> str:
     """The account an attempt is for, spelt as the accounts rule spells emails, whichever form sent it:
     the admin posts `username`, the API `email`."""
     source = credentials or getattr(request, "data", None) or request.POST
-    return email_normalize(str(source.get("username") or source.get("email") or ""))
+    return services.email_normalize(str(source.get("username") or source.get("email") or ""))
 
 
 def raise_if_locked_out(request) -> None:
