@@ -10,6 +10,7 @@ from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from shop.core.cache import FailoverCache
 from tests.factories import ProductFactory, StaffFactory, UserFactory
 
 # The throttle cache is a directory shared by every process that uses it (that is its point): give this test
@@ -24,7 +25,8 @@ for _alias in ("throttle", "throttle-local"):  # the file cache itself, or Redis
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttle counters and cached values must not leak from one test into the next."""
+    """Throttle counters, cached values and a Redis marked down must not leak from one test into the next."""
+    FailoverCache._down_until.clear()
     cache.clear()
     caches["throttle"].clear()
     yield

@@ -88,7 +88,6 @@ def test_the_cull_removes_expired_counters_and_keeps_live_ones(tmp_path):
 
 @pytest.mark.parametrize("path", [LOGIN, "/api/v1/auth/register/", "/api/v1/auth/password/reset/"])
 def test_with_redis_unreachable_the_auth_throttle_still_refuses(api_client, tmp_path, auth_rate_two_per_minute, path):
-    FailoverCache._down_until.clear()
     caches = settings_for(REDIS_URL="redis://127.0.0.1:1/2", THROTTLE_CACHE_DIR=str(tmp_path))["CACHES"]
     with override_settings(CACHES=caches):
         for _ in range(2):
@@ -97,7 +96,6 @@ def test_with_redis_unreachable_the_auth_throttle_still_refuses(api_client, tmp_
 
 
 def test_the_failover_cache_goes_back_to_redis_once_it_answers(tmp_path, monkeypatch):
-    FailoverCache._down_until.clear()
     caches = settings_for(REDIS_URL="redis://127.0.0.1:1/2", THROTTLE_CACHE_DIR=str(tmp_path))["CACHES"]
     with override_settings(CACHES=caches):
         throttle_cache.set("k", "local", 60)  # Redis refused: the file cache holds it
