@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out admin login into the lock-out page
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -100,27 +102,65 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache ----------------------------------------------------------------------------------------
+# --- Cache ---------------------------------------------------------------------------------------
+# `default`: cached values; a Redis outage degrades it to misses. `throttle`: the throttle counters, which
+# must be one count for every worker and must not go dark (a miss is a count of zero): without Redis a
+# file cache every worker of the machine shares; with Redis, Redis failing over to that file cache
+# (shop/core/cache.py). The login lock-out (django-axes) counts in the database, shared by every machine.
 REDIS_URL = env.str("REDIS_URL", default="")
+THROTTLE_CACHE_DIR = env.path("THROTTLE_CACHE_DIR", default=BASE_DIR / "var" / "throttle")
+_SHARED_FILES = {
+    "BACKEND": "shop.core.cache.SharedFileCache",
+    "LOCATION": str(THROTTLE_CACHE_DIR),
+    "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_EVERY": 500},
+}
 if REDIS_URL:
+    _REDIS_SOCKETS = {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                # A Redis outage degrades the cache (misses, logged) instead of failing requests.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-            },
-        }
+            # A Redis outage degrades the cache (misses, logged) instead of failing requests.
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, **_REDIS_SOCKETS},
+        },
+        "throttle": {
+            "BACKEND": "shop.core.cache.FailoverCache",
+            "OPTIONS": {"PRIMARY": "throttle-redis", "FALLBACK": "throttle-local", "RETRY_SECONDS": 5},
+        },
+        "throttle-redis": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _REDIS_SOCKETS,
+        },
+        "throttle-local": _SHARED_FILES,
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shop"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shop"},
+        "throttle": _SHARED_FILES,
+    }
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account and address before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lock-out (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one account from one address,
+# that pair is refused for LOGIN_LOCKOUT_MINUTES, at /admin/login/ and /api/v1/auth/login/ alike (both go
+# through `authenticate`). Records live in the database, so every worker and machine sees them; a success
+# clears the pair's count. Unlock: delete the access attempt in the admin (superusers) or
+# `manage.py axes_reset_username <email>` / `axes_reset_ip <address>` / `axes_reset`.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "shop.accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "shop.core.throttling.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not recorded one row each; failures are
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -195,9 +235,9 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "shop.core.filters.OrderingFilter",  # unknown ordering fields -> 400
     ],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+    "DEFAULT_THROTTLE_CLASSES": [  # counting in the shared `throttle` cache (shop/core/throttling.py)
+        "shop.core.throttling.AnonRateThrottle",
+        "shop.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
@@ -337,5 +377,6 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["trace_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # axes: failures and lock-outs are warnings; its INFO line on every successful login is noise
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

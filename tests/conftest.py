@@ -1,17 +1,37 @@
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from shop.core.cache import FailoverCache
 from tests.factories import AddressFactory, ProductFactory, StaffFactory, UserFactory
+
+# The throttle cache is a directory shared by every process that uses it (that is its point): give this test
+# run one of its own, so that two runs side by side (or the settings a test builds) do not count together.
+_THROTTLE_DIR = tempfile.mkdtemp(prefix="shop-test-throttle-")
+atexit.register(shutil.rmtree, _THROTTLE_DIR, ignore_errors=True)
+os.environ["THROTTLE_CACHE_DIR"] = _THROTTLE_DIR
+for _alias in ("throttle", "throttle-local"):  # the file cache itself, or Redis's fallback
+    if "LOCATION" in settings.CACHES.get(_alias, {}) and settings.CACHES[_alias]["BACKEND"].endswith("FileCache"):
+        settings.CACHES[_alias]["LOCATION"] = _THROTTLE_DIR
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttle counters and cached values must not leak from one test into the next."""
+    """Throttle counters, cached values and a Redis marked down must not leak from one test into the next."""
+    FailoverCache._down_until.clear()
     cache.clear()
+    caches["throttle"].clear()
     yield
     cache.clear()
+    caches["throttle"].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +65,16 @@ def other_customer(db):
     return UserFactory()
 
 
+def with_every_permission(user):
+    """Staff powers are model permissions: this staff member holds all of them (and is no superuser), the
+    import/export ones included."""
+    from shop.backoffice.importexport import ensure_import_export_permissions
+
+    ensure_import_export_permissions()
+    user.user_permissions.set(Permission.objects.all())
+    return user
+
+
 @pytest.fixture
 def shipping_addresses(customer, other_customer):
     """A default address for `customer` and `other_customer`, so that they can check out."""
@@ -53,7 +83,18 @@ def shipping_addresses(customer, other_customer):
 
 @pytest.fixture
 def staff(db):
-    return StaffFactory()
+    """A staff member with every model permission; tests of roles build their own (tests/security)."""
+    return with_every_permission(StaffFactory())
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return client_for(superuser)
 
 
 @pytest.fixture

@@ -1,7 +1,25 @@
-"""Assertions shared by the test modules."""
+"""Assertions and helpers shared by the test modules."""
+
+import os
+import runpy
+from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "shop" / "settings.py"
+
+
+def settings_for(**env) -> dict:
+    """The settings shop/settings.py makes with these environment variables on top of the test run's
+    (its module globals), without touching the running Django."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        return runpy.run_path(str(SETTINGS_FILE))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def queries_for_page(client, path: str, **params) -> int:

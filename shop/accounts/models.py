@@ -11,10 +11,17 @@ from shop.core.models import TimeStamped
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        """The accounts rule (`services.email_normalize`), also for `createsuperuser` and `User.clean`."""
+        from shop.accounts.services import email_normalize  # services import this module
+
+        return email_normalize(email)
+
     def _create_user(self, email, password, **fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=self.normalize_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -59,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = self.__class__.objects.normalize_email(self.email)
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip() or self.email

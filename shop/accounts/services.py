@@ -3,7 +3,10 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -13,12 +16,16 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from shop.accounts.models import Address, User
 from shop.accounts.tokens import revoke_all_refresh
 from shop.core.background import enqueue
-from shop.core.exceptions import Conflict, DomainError
+from shop.core.exceptions import Conflict, DomainError, Forbidden
 
 logger = logging.getLogger(__name__)
 
 EMAIL_TAKEN = "This email address cannot be used."
 USER_FIELDS = frozenset({"email", "first_name", "last_name", "phone", "is_staff", "is_active"})
+#: Only a superuser sets these, on anyone (the API does not even expose the last three).
+PRIVILEGE_FIELDS = frozenset({"is_staff", "is_superuser", "groups", "user_permissions"})
+#: ... and only a superuser changes these on another staff member's account (or deletes it).
+STAFF_ACCOUNT_FIELDS = frozenset({"email", "password", "is_active"})
 
 
 class EmailTaken(DomainError):
@@ -30,16 +37,72 @@ class EmailTaken(DomainError):
         super().__init__("One or more fields are invalid.", extra={"errors": {"email": [EMAIL_TAKEN]}})
 
 
+# --- the accounts rules: one home each, called by the API, the admin forms, the import and the manager -------
+
+
+def email_normalize(email: str) -> str:
+    """The one spelling of an email address: trimmed, lower-cased as a whole (`Ann@X.io` is `ann@x.io`)."""
+    return BaseUserManager.normalize_email((email or "").strip()).lower()
+
+
 def email_in_use(email: str, *, exclude_pk=None) -> bool:
-    return User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
+    return User.objects.filter(email__iexact=email_normalize(email)).exclude(pk=exclude_pk).exists()
+
+
+def email_clean(email: str, *, exclude_pk=None) -> str:
+    """The normalised email if no other account uses it (in any case); else Django's `ValidationError`."""
+    email = email_normalize(email)
+    if email_in_use(email, exclude_pk=exclude_pk):
+        raise ValidationError(EMAIL_TAKEN, code="email_taken")
+    return email
+
+
+def password_validate(password: str, *, user: User) -> None:
+    """Django's AUTH_PASSWORD_VALIDATORS, with `user` (saved or not) for the similarity check; raises
+    Django's `ValidationError` listing every failure."""
+    password_validation.validate_password(password, user=user)
+
+
+def is_staff_account(user: User) -> bool:
+    return bool(user.is_staff or user.is_superuser)
+
+
+def user_fields_reserved(*, actor: User | None, target: User | None) -> frozenset[str]:
+    """The fields of `target` (None: a new user) that `actor` may not change: the privilege fields unless
+    the actor is a superuser, plus another staff member's email, password and active flag. `actor=None`
+    is the system itself (commands, imports run by a superuser)."""
+    if actor is None or actor.is_superuser:
+        return frozenset()
+    if target is not None and target.pk != actor.pk and is_staff_account(target):
+        return PRIVILEGE_FIELDS | STAFF_ACCOUNT_FIELDS
+    return PRIVILEGE_FIELDS
+
+
+def user_may_delete(*, actor: User | None, target: User) -> bool:
+    """A staff member's account is deleted by a superuser only (anyone may delete their own)."""
+    return actor is None or actor.is_superuser or actor.pk == target.pk or not is_staff_account(target)
+
+
+def _changed(user: User, fields: dict, password: str | None) -> set[str]:
+    changed = {name for name, value in fields.items() if getattr(user, name, None) != value}
+    return changed | ({"password"} if password else set())
+
+
+def _ensure_may_change(*, actor: User | None, target: User | None, changed: set[str]) -> None:
+    refused = sorted(changed & user_fields_reserved(actor=actor, target=target))
+    if refused:
+        raise Forbidden(f"Only a superuser may change {', '.join(refused)} of this account.")
 
 
 @transaction.atomic
-def user_create(*, email: str, password: str | None, **fields) -> User:
-    """Creates a user (customer unless `is_staff`); a taken email (any case) is a 400 naming only `email`."""
+def user_create(*, email: str, password: str | None, by: User | None = None, **fields) -> User:
+    """Creates a user (customer unless `is_staff`, which only a superuser `by` grants); a taken email (any
+    case) is a 400 naming only `email`."""
     unknown = set(fields) - USER_FIELDS
     if unknown:
         raise TypeError(f"unexpected user fields: {sorted(unknown)}")
+    _ensure_may_change(actor=by, target=None, changed={name for name, value in fields.items() if value})
+    email = email_normalize(email)
     if email_in_use(email):
         raise EmailTaken()
     try:
@@ -50,15 +113,19 @@ def user_create(*, email: str, password: str | None, **fields) -> User:
 
 
 @transaction.atomic
-def user_update(*, user: User, password: str | None = None, **fields) -> User:
-    """Changes profile fields; a new password or deactivation also revokes every refresh token of the user."""
+def user_update(*, user: User, password: str | None = None, by: User | None = None, **fields) -> User:
+    """Changes profile fields; a new password or deactivation also revokes every refresh token of the user.
+
+    `by` (the acting user; None for the system) may not change what `user_fields_reserved` reserves: 403.
+    """
     unknown = set(fields) - USER_FIELDS
     if unknown:
         raise TypeError(f"unexpected user fields: {sorted(unknown)}")
     if "email" in fields:
-        fields["email"] = User.objects.normalize_email(fields["email"]).lower()
-        if email_in_use(fields["email"], exclude_pk=user.pk):
-            raise EmailTaken()
+        fields["email"] = email_normalize(fields["email"])
+    _ensure_may_change(actor=by, target=user, changed=_changed(user, fields, password))
+    if "email" in fields and email_in_use(fields["email"], exclude_pk=user.pk):
+        raise EmailTaken()
     for name, value in fields.items():
         setattr(user, name, value)
     if password:
@@ -70,8 +137,11 @@ def user_update(*, user: User, password: str | None = None, **fields) -> User:
 
 
 @transaction.atomic
-def user_delete(*, user: User) -> None:
-    """Deletes the account with its addresses and carts; a user with orders cannot be deleted (409)."""
+def user_delete(*, user: User, by: User | None = None) -> None:
+    """Deletes the account with its addresses and carts; a user with orders cannot be deleted (409), nor
+    a staff member's account by anyone but a superuser (403)."""
+    if not user_may_delete(actor=by, target=user):
+        raise Forbidden("Only a superuser may delete a staff member's account.")
     try:
         with transaction.atomic():
             user.delete()
@@ -98,7 +168,7 @@ def password_reset_request(*, email: str) -> None:
 
 def password_reset_mail_send(*, email: str) -> bool:
     """Mails a reset token when an active user with a usable password has this email; returns whether it did."""
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    user = User.objects.filter(email__iexact=email_normalize(email), is_active=True).first()
     if user is None or not user.has_usable_password():
         return False
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -154,9 +224,12 @@ def _unset_other_defaults(address: Address) -> None:
 
 @transaction.atomic
 def address_create(*, user: User, **fields) -> Address:
-    """Creates an address; `is_default=True` takes the default over from the user's previous one."""
+    """Creates an address; `is_default=True` takes the default over from the user's previous one, and a
+    user without a default (their first address) gets this one as the default whatever was asked."""
     _lock_users(user.pk)
     address = Address(user=user, **fields)
+    if not Address.objects.filter(user=user, is_default=True).exists():
+        address.is_default = True
     if address.is_default:
         _unset_other_defaults(address)
     address.save()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from shop.catalog.models import Category, Product, Rating, StockMovement
+from shop.catalog.models import ADJUST_STOCK_PERMISSION, Category, Product, Rating, StockMovement
 from shop.catalog.resources import CategoryResource, ProductResource, RatingResource
 from shop.catalog.selectors import products_with_history
 from shop.catalog.services import PRODUCT_HAS_HISTORY, category_delete, product_delete, product_update, stock_adjust
@@ -160,7 +160,10 @@ class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
 
     def get_changelist_form(self, request, **kwargs):
         narrow = {"price": forms.TextInput(attrs={"size": 8}), "stock": forms.NumberInput(attrs={"style": "width:6em"})}
-        return super().get_changelist_form(request, widgets=narrow, **kwargs)
+        form = super().get_changelist_form(request, widgets=narrow, **kwargs)
+        if not self.has_adjust_stock_permission(request):
+            form.base_fields["stock"].disabled = True  # shown, never saved without catalog.adjust_stock
+        return form
 
     @admin.display(description="")
     def thumbnail(self, obj):
@@ -217,7 +220,14 @@ class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
         count = queryset.update(is_active=False, updated_at=timezone.now())
         self.message_user(request, f"{count} product(s) deactivated.", messages.SUCCESS)
 
-    @admin.action(permissions=["change"], description="Adjust stock of selected products…")
+    def has_adjust_stock_permission(self, request):
+        return request.user.has_perm(ADJUST_STOCK_PERMISSION)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None or self.has_adjust_stock_permission(request) else (*readonly, "stock")
+
+    @admin.action(permissions=["adjust_stock"], description="Adjust stock of selected products…")
     def adjust_stock(self, request, queryset):
         form = form_for_action(request, StockAdjustForm)
         if form.is_bound and form.is_valid():

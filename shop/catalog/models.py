@@ -40,6 +40,10 @@ class Category(models.Model):
             child.save(update_fields=["path", "depth"])
 
 
+#: Named permission (besides change_product): changing a product's stock, in the API and the admin.
+ADJUST_STOCK_PERMISSION = "catalog.adjust_stock"
+
+
 class Product(TimeStamped):
     sku = models.CharField("SKU", max_length=64, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -74,6 +78,7 @@ class Product(TimeStamped):
             models.Index(fields=["rating_rate"], name="product_rating_idx"),
             models.Index(fields=["stock"], name="product_stock_idx"),
         ]
+        permissions = [("adjust_stock", "Can adjust the stock of products")]
 
     def __str__(self):
         return f"{self.sku} {self.title}"

@@ -12,6 +12,14 @@ class DomainError(Exception):
         self.extra = extra or {}
 
 
+class Forbidden(DomainError):
+    """403: the caller may not do this (a rule of the service, beyond the model permissions a view checks)."""
+
+    status = 403
+    code = "permission_denied"
+    title = "Permission denied"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

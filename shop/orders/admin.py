@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from shop.core.admin_actions import error_text, run_per_object
 from shop.core.exceptions import DomainError
 from shop.core.importexport import ShopExportMixin
-from shop.orders.models import IdempotencyKey, Order, OrderItem, OrderStatusChange
+from shop.core.permissions import SuperuserOnlyAdminMixin
+from shop.orders.models import CHANGE_STATUS_PERMISSION, IdempotencyKey, Order, OrderItem, OrderStatusChange
 from shop.orders.resources import OrderLineResource, OrderResource
 from shop.orders.services import allowed_next_statuses, order_set_status
 
@@ -60,7 +61,7 @@ def _status_action(status: str):
         )
 
     action.__name__ = f"mark_{status}"
-    return admin.action(permissions=["change"], description=f"{MOVES[status]}: selected orders")(action)
+    return admin.action(permissions=["change_status"], description=f"{MOVES[status]}: selected orders")(action)
 
 
 @admin.register(Order)
@@ -87,6 +88,9 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # orders come from checkout
 
+    def has_change_status_permission(self, request, obj=None):
+        return request.user.has_perm(CHANGE_STATUS_PERMISSION)
+
     def has_delete_permission(self, request, obj=None):
         return False  # cancel instead: the history and the stock ledger must stay whole
 
@@ -97,7 +101,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         order = self.get_object(request, unquote(object_id))
         moves = []
-        if order is not None and self.has_change_permission(request, order):
+        if order is not None and self.has_change_status_permission(request, order):
             allowed = allowed_next_statuses(order, by=request.user)
             moves = [(status, label) for status, label in MOVES.items() if status in allowed]
         extra_context = {**(extra_context or {}), "status_moves": moves}
@@ -110,7 +114,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
     @method_decorator(require_POST)
     def status_view(self, request, object_id):
         order = get_object_or_404(Order, pk=unquote(object_id))
-        if not self.has_change_permission(request, order):
+        if not self.has_change_status_permission(request, order):
             raise PermissionDenied
         status = request.POST.get("status", "")
         try:
@@ -123,7 +127,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
+class IdempotencyKeyAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("key", "user", "response_status", "created_at", "expires_at")
     search_fields = ("key", "user__email")
     list_select_related = ("user",)

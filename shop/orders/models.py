@@ -12,6 +12,9 @@ from shop.core.models import TimeStamped
 MONEY = {"max_digits": 12, "decimal_places": 2}
 MONEY_MAX = Decimal("9999999999.99")  # the most a MONEY column holds
 
+#: Named permission: moving an order through its workflow (status moves, staff cancellation), API and admin.
+CHANGE_STATUS_PERMISSION = "orders.change_order_status"
+
 
 class Order(TimeStamped):
     """A placed order. Prices, titles, skus and the shipping address are copies, not links."""
@@ -54,6 +57,7 @@ class Order(TimeStamped):
             models.Index(fields=["status", "created_at"], name="order_status_created_idx"),
             models.Index(fields=["user", "created_at"], name="order_user_created_idx"),
         ]
+        permissions = [("change_order_status", "Can change the status of orders")]
 
     def __str__(self):
         return self.number

@@ -18,8 +18,7 @@ from shop.carts.services import cart_holder, cart_mark_ordered
 from shop.catalog.models import Product, StockMovement
 from shop.catalog.services import stock_adjust, stock_check, stock_lock
 from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
-from shop.core.permissions import is_staff
-from shop.orders.models import MONEY_MAX, Order, OrderItem, OrderStatusChange
+from shop.orders.models import CHANGE_STATUS_PERMISSION, MONEY_MAX, Order, OrderItem, OrderStatusChange
 
 ALLOWED_TRANSITIONS = {"pending": {"paid", "cancelled"}, "paid": {"shipped", "cancelled"}, "shipped": {"delivered"}}
 OWNER_TRANSITIONS = {"pending": {"cancelled"}}  # what a customer may do to their own order
@@ -28,9 +27,11 @@ NUMBER_ATTEMPTS = 5
 
 
 def allowed_next_statuses(order: Order, *, by) -> set[str]:
-    """The statuses `by` may move the order to: staff along ALLOWED_TRANSITIONS, its customer only to cancel
+    """The statuses `by` may move the order to: holders of `orders.change_order_status` along
+    ALLOWED_TRANSITIONS, anyone else (the order's customer, or None: the system) only to cancel
     while pending. Who may see the order at all is the caller's business (the API scopes orders to their owner)."""
-    transitions = ALLOWED_TRANSITIONS if is_staff(by) else OWNER_TRANSITIONS
+    staff = by is not None and by.has_perm(CHANGE_STATUS_PERMISSION)
+    transitions = ALLOWED_TRANSITIONS if staff else OWNER_TRANSITIONS
     return set(transitions.get(order.status, set()))
 
 

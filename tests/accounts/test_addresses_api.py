@@ -1,8 +1,9 @@
 import pytest
 
 from shop.accounts.models import Address
+from shop.orders.models import Order
 from tests.accounts.utils import assert_problem
-from tests.factories import AddressFactory, UserFactory
+from tests.factories import AddressFactory, ProductFactory, UserFactory
 from tests.helpers import assert_fields_refused
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +160,28 @@ def test_address_list_makes_a_fixed_number_of_queries(staff_client, django_asser
     users = UserFactory.create_batch(5)
     for n in range(110):
         AddressFactory(user=users[n % 5])
-    with django_assert_max_num_queries(3):  # authenticating user, count, page
+    with django_assert_max_num_queries(5):  # authenticating user, its permissions (own, groups), count, page
         response = staff_client.get(ADDRESSES, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
+
+
+ADDRESS = {"label": "Home", "line1": "1 First St", "city": "Oslo", "postcode": "0150", "country": "NO"}
+
+
+def test_a_customers_first_address_becomes_their_default_and_checkout_ships_there(customer_client, customer):
+    first = customer_client.post(ADDRESSES, ADDRESS)
+    assert first.status_code == 201 and first.json()["is_default"] is True
+    second = customer_client.post(ADDRESSES, {**ADDRESS, "line1": "2 Second St", "is_default": False})
+    assert second.json()["is_default"] is False
+    assert Address.objects.get(user=customer, is_default=True).pk == first.json()["id"]
+    product = ProductFactory(stock=5)
+    cart = customer_client.get("/api/v1/carts/current/").json()
+    customer_client.patch(f"/api/v1/carts/{cart['id']}/", {"add": [{"product": product.pk, "quantity": 1}]})
+    order = customer_client.post(f"/api/v1/carts/{cart['id']}/checkout/", {})
+    assert order.status_code == 201, order.content
+    assert Order.objects.get(pk=order.json()["id"]).shipping_line1 == "1 First St"
+
+
+def test_a_first_address_filed_by_staff_is_the_customers_default_too(staff_client, customer):
+    response = staff_client.post(ADDRESSES, {**ADDRESS, "user": customer.pk})
+    assert response.json()["is_default"] is True

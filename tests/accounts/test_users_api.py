@@ -54,10 +54,10 @@ def test_someone_elses_user_is_a_404_for_a_customer(customer_client, other_custo
     assert other_customer.first_name != "X"
 
 
-def test_a_customer_patches_their_names_but_never_staff_flags_or_email(customer_client, customer):
-    payload = {"last_name": "Hopper", "is_staff": True, "is_superuser": True, "is_active": False, "email": "z@z.io"}
+def test_a_customer_patches_their_names_but_never_email_or_is_active(customer_client, customer):
+    payload = {"last_name": "Hopper", "is_active": False, "email": "z@z.io", "is_staff": False}
     response = customer_client.patch(detail(customer), payload)
-    assert_fields_refused(response, unknown=("is_superuser", "is_active"), read_only=("is_staff", "email"))
+    assert_fields_refused(response, unknown=("is_active",), read_only=("is_staff", "email"))
     customer.refresh_from_db()
     assert customer.last_name != "Hopper"
     assert (customer.is_staff, customer.is_superuser, customer.is_active) == (False, False, True)
@@ -65,6 +65,15 @@ def test_a_customer_patches_their_names_but_never_staff_flags_or_email(customer_
     assert customer_client.patch(detail(customer), {"last_name": "Hopper"}).status_code == 200
     customer.refresh_from_db()
     assert customer.last_name == "Hopper"
+
+
+@pytest.mark.parametrize("flags", [{"is_staff": True}, {"is_superuser": True}, {"groups": [1]}])
+def test_a_customer_trying_to_raise_their_own_account_gets_403(customer_client, customer, flags):
+    response = customer_client.patch(detail(customer), {"last_name": "Hopper", **flags})
+    assert_problem(response, 403, "permission_denied")
+    customer.refresh_from_db()
+    assert (customer.last_name, customer.is_staff, customer.is_superuser) != ("Hopper", True, True)
+    assert not customer.groups.exists()
 
 
 def test_a_customer_cannot_set_a_password_through_users(customer_client, customer):
@@ -99,13 +108,20 @@ def test_staff_list_every_user_with_staff_fields(staff_client, customer, staff):
 
 
 def test_staff_create_a_user_with_a_password_that_can_log_in(staff_client, api_client):
-    payload = {"email": "Clerk@Example.com", "password": PASSWORD, "first_name": "Cle", "is_staff": True}
+    payload = {"email": "Clerk@Example.com", "password": PASSWORD, "first_name": "Cle"}
     response = staff_client.post(USERS, payload)
     assert response.status_code == 201
     assert "password" not in response.json()
     user = User.objects.get(pk=response.json()["id"])
-    assert (user.email, user.is_staff, user.is_superuser) == ("clerk@example.com", True, False)
+    assert (user.email, user.is_staff, user.is_superuser) == ("clerk@example.com", False, False)
     assert login(api_client, user)["access"]
+
+
+def test_only_a_superuser_creates_a_staff_member(staff_client, superuser_client):
+    payload = {"email": "clerk@example.com", "password": PASSWORD, "is_staff": True}
+    assert_problem(staff_client.post(USERS, payload), 403, "permission_denied")
+    assert not User.objects.filter(email="clerk@example.com").exists()
+    assert superuser_client.post(USERS, payload).json()["is_staff"] is True
 
 
 def test_staff_create_needs_a_valid_password_and_free_email(staff_client, customer):
@@ -122,18 +138,25 @@ def test_staff_create_needs_a_valid_password_and_free_email(staff_client, custom
     assert User.objects.count() == 2
 
 
-def test_staff_can_never_set_is_superuser_or_id(staff_client, customer):
-    response = staff_client.patch(detail(customer), {"is_superuser": True, "id": 12345})
+def test_staff_can_never_set_is_superuser_and_never_id(staff_client, superuser_client, customer):
+    assert_problem(staff_client.patch(detail(customer), {"is_superuser": True}), 403, "permission_denied")
+    response = superuser_client.patch(detail(customer), {"is_superuser": True, "id": 12345})
+    # not a field of the API (the admin is where superusers make superusers): refused by name, nothing changed
     assert_fields_refused(response, unknown=("is_superuser",), read_only=("id",))
+    customer.refresh_from_db()
+    assert not customer.is_superuser
     customer.refresh_from_db()
     assert customer.is_superuser is False
     assert not User.objects.filter(pk=12345).exists()
 
 
-def test_staff_grant_is_staff_and_deactivate_accounts(staff_client, api_client, customer):
+def test_staff_deactivate_accounts_and_only_a_superuser_grants_is_staff(
+    staff_client, superuser_client, api_client, customer
+):
     session = login(api_client, customer)
-    response = staff_client.patch(detail(customer), {"is_staff": True, "is_active": False})
-    assert response.status_code == 200
+    assert_problem(staff_client.patch(detail(customer), {"is_staff": True}), 403, "permission_denied")
+    assert staff_client.patch(detail(customer), {"is_active": False}).status_code == 200
+    assert superuser_client.patch(detail(customer), {"is_staff": True}).status_code == 200
     customer.refresh_from_db()
     assert (customer.is_staff, customer.is_active) == (True, False)
     assert_problem(api_client.post("/api/v1/auth/refresh/", {"refresh": session["refresh"]}), 401, "not_authenticated")
@@ -206,7 +229,7 @@ def test_invalid_user_filters_are_a_400(staff_client, params):
 def test_user_list_makes_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries, page_size):
     StaffFactory.create_batch(3)
     UserFactory.create_batch(120)
-    with django_assert_max_num_queries(3):  # authenticating user, count, page
+    with django_assert_max_num_queries(5):  # authenticating user, its permissions (own, groups), count, page
         response = staff_client.get(USERS, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
 

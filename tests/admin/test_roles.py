@@ -1,11 +1,16 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
+from shop.accounts.models import User
 from shop.catalog.models import Product
+from tests.accounts.utils import refresh_for
+from tests.admin.helpers import run_action
 from tests.admin.test_import_export import HEADER, export, import_file, preview
-from tests.factories import OrderFactory, ProductFactory, StaffFactory
+from tests.conftest import with_every_permission
+from tests.factories import OrderFactory, ProductFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +109,112 @@ def test_order_manager_can_pick_products_and_customers_by_autocomplete(order_cli
         "/admin/autocomplete/", {"app_label": "carts", "model_name": "cart", "field_name": "user", "term": "@"}
     )
     assert customers.status_code == 200
+
+
+# --- what only a superuser may do, in the admin -----------------------------------------------------------
+
+
+@pytest.fixture
+def manager_client(roles):
+    """A staff member holding every model permission, yet no superuser (a client of its own, beside
+    `admin_client`)."""
+    manager = Client()
+    manager.force_login(with_every_permission(StaffFactory()))
+    return manager
+
+
+def _change_page(client, user) -> str:
+    response = client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_privilege_fields_are_read_only_for_a_non_superuser(manager_client, admin_client):
+    customer = UserFactory()
+    html = _change_page(manager_client, customer)
+    for name in ("is_staff", "is_superuser", "groups", "user_permissions"):
+        assert f'name="{name}"' not in html, name
+    assert 'name="email"' in html and 'name="is_active"' in html  # a customer's account is theirs to manage
+    assert 'name="is_superuser"' in _change_page(admin_client, customer)
+
+
+def test_another_staff_members_email_and_active_flag_are_read_only_for_a_non_superuser(manager_client):
+    html = _change_page(manager_client, StaffFactory())
+    assert 'name="email"' not in html and 'name="is_active"' not in html
+
+
+def test_a_non_superuser_posting_privilege_fields_changes_nothing(manager_client):
+    customer = UserFactory()
+    data = {
+        "email": customer.email, "first_name": "New", "last_name": "", "phone": "", "is_active": "on",
+        "is_staff": "on", "is_superuser": "on", "addresses-TOTAL_FORMS": 0, "addresses-INITIAL_FORMS": 0,
+    }  # fmt: skip
+    response = manager_client.post(reverse("admin:accounts_user_change", args=[customer.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    customer.refresh_from_db()
+    assert customer.first_name == "New"
+    assert (customer.is_staff, customer.is_superuser) == (False, False)
+
+
+def test_the_password_page_of_another_staff_member_is_for_superusers_only(manager_client, admin_client):
+    colleague, customer = StaffFactory(), UserFactory()
+    page = "admin:auth_user_password_change"
+    assert manager_client.get(reverse(page, args=[colleague.pk])).status_code == 403
+    assert manager_client.get(reverse(page, args=[customer.pk])).status_code == 200
+    assert admin_client.get(reverse(page, args=[colleague.pk])).status_code == 200
+
+
+def test_deleting_a_staff_members_account_is_for_superusers_only(manager_client):
+    colleague = StaffFactory()
+    assert manager_client.get(reverse("admin:accounts_user_delete", args=[colleague.pk])).status_code == 403
+    response = run_action(manager_client, User, "delete_selected", [colleague], post="yes")
+    assert response.status_code == 403
+    assert User.objects.filter(pk=colleague.pk).exists()
+
+
+def test_a_password_set_in_the_admin_is_validated_and_revokes_the_users_sessions(admin_client, api_client):
+    customer = UserFactory()
+    refresh = refresh_for(customer)
+    url = reverse("admin:auth_user_password_change", args=[customer.pk])
+    weak = admin_client.post(url, {"password1": "123", "password2": "123", "usable_password": "true"})
+    assert weak.status_code == 200 and "too short" in weak.content.decode()
+    strong = "a-new-admin-set-passphrase-1"
+    admin_client.post(url, {"password1": strong, "password2": strong, "usable_password": "true"})
+    customer.refresh_from_db()
+    assert customer.check_password(strong)
+    assert api_client.post("/api/v1/auth/refresh/", {"refresh": refresh}, format="json").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("label", "changelist"),
+    [
+        ("Outstanding Tokens", "admin:token_blacklist_outstandingtoken_changelist"),
+        ("Blacklisted Tokens", "admin:token_blacklist_blacklistedtoken_changelist"),
+        ("Idempotency keys", "admin:orders_idempotencykey_changelist"),
+        ("Groups", "admin:auth_group_changelist"),
+    ],
+)
+def test_token_idempotency_and_group_tables_are_for_superusers_only(manager_client, admin_client, label, changelist):
+    assert label not in manager_client.get(reverse("admin:index")).content.decode()
+    assert manager_client.get(reverse(changelist)).status_code == 403
+    assert label in admin_client.get(reverse("admin:index")).content.decode()
+    assert admin_client.get(reverse(changelist)).status_code == 200
+
+
+def test_order_status_moves_in_the_admin_need_the_change_order_status_permission(client, roles):
+    clerk = StaffFactory()
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_order", "change_order"]))
+    client.force_login(clerk)
+    order = OrderFactory(status="paid")
+    assert 'value="shipped"' not in client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    assert client.post(reverse("admin:orders_order_status", args=[order.pk]), {"status": "shipped"}).status_code == 403
+
+
+def test_stock_is_read_only_in_the_admin_without_the_adjust_stock_permission(client, roles):
+    editor = StaffFactory()
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_product", "change_product"]))
+    client.force_login(editor)
+    product = ProductFactory(stock=5)
+    assert 'name="stock"' not in client.get(reverse("admin:catalog_product_change", args=[product.pk])).content.decode()
+    actions = client.get(reverse("admin:catalog_product_changelist")).content.decode()
+    assert 'value="adjust_stock"' not in actions and 'value="activate"' in actions

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
@@ -63,8 +64,9 @@ def test_users_with_two_carts_keep_only_the_newest_open():
 )
 def test_data_set_logins_work(email, password):
     load_fixtures()
-    assert authenticate(email=email, password=password) is not None
-    assert authenticate(email=email, password="wrong") is None
+    request = RequestFactory().post("/api/v1/auth/login/")  # the login lock-out needs the request
+    assert authenticate(request, email=email, password=password) is not None
+    assert authenticate(request, email=email, password="wrong") is None
 
 
 def test_new_product_after_loading_gets_a_fresh_id():

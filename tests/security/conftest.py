@@ -11,6 +11,7 @@ from shop.catalog import services as catalog_services
 from shop.catalog.models import Product
 from shop.orders import services as order_services
 from shop.orders.models import Order
+from tests.conftest import with_every_permission
 from tests.factories import AddressFactory, ProductFactory, StaffFactory, UserFactory
 
 GUEST_SESSION = "guest-session-0123456789abcdef"
@@ -51,5 +52,9 @@ def world(db) -> World:
     guest_cart = cart_services.cart_get_or_create_open(session_key=GUEST_SESSION)
     cart_services.cart_apply_changes(cart=guest_cart, add=[{"product": product.pk, "quantity": 2}])
     return World(
-        alice=_owned(product), bob=_owned(product), staff=StaffFactory(), product=product, guest_cart=guest_cart
+        alice=_owned(product),
+        bob=_owned(product),
+        staff=with_every_permission(StaffFactory()),
+        product=product,
+        guest_cart=guest_cart,
     )

@@ -24,15 +24,21 @@ def credentials() -> dict[str, tuple[str, str]]:
 
 
 def create_fuzz_users() -> dict:
-    """name -> user; existing users get their password and staff flag reset."""
-    from shop.accounts.models import User
+    """name -> user; existing users get their password and staff flag reset. Staff powers are model
+    permissions: the staff identity holds every one of them (and is no superuser)."""
+    from django.contrib.auth.models import Permission
 
+    from shop.accounts.models import User
+    from shop.backoffice.importexport import ensure_import_export_permissions
+
+    ensure_import_export_permissions()
     users = {}
     for name, (email, password) in credentials().items():
         user, _ = User.objects.get_or_create(email=email)
         user.is_staff = name in STAFF_NAMES
         user.set_password(password)
         user.save()
+        user.user_permissions.set(Permission.objects.all() if user.is_staff else [])
         users[name] = user
     return users
 

@@ -26,6 +26,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.config import SchemathesisConfig
 
 from shop.wsgi import application
+from tests.conftest import with_every_permission
 from tests.factories import AddressFactory, CategoryFactory, ProductFactory, StaffFactory, UserFactory
 from tests.security.fuzz_users import create_fuzz_users
 
@@ -67,7 +68,7 @@ def _seed() -> dict:
     ProductFactory(is_active=False)
     customer = UserFactory()
     AddressFactory(user=customer)
-    return {"customer": customer, "staff": StaffFactory()}
+    return {"customer": customer, "staff": with_every_permission(StaffFactory())}
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from rest_framework import exceptions, serializers
 
 from shop.accounts.api.serializers import validate_new_password
+from shop.accounts.lockout import raise_if_locked_out
 from shop.accounts.services import password_reset_user
 from shop.core.serializers import StrictSerializer
 
@@ -15,8 +16,11 @@ class LoginSerializer(StrictSerializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
     def validate(self, attrs):
-        user = authenticate(self.context.get("request"), email=attrs["email"], password=attrs["password"])
+        """`authenticate` with the request, so the attempt counts toward the login lock-out (django-axes)."""
+        request = self.context.get("request")
+        user = authenticate(request, email=attrs["email"], password=attrs["password"])
         if user is None:
+            raise_if_locked_out(request)
             raise exceptions.AuthenticationFailed(BAD_CREDENTIALS, "no_active_account")
         attrs["user"] = user
         return attrs
@@ -69,9 +73,6 @@ class PasswordResetConfirmSerializer(StrictSerializer):
         user = password_reset_user(uid=attrs["uid"], token=attrs["token"])
         if user is None:
             raise serializers.ValidationError({"token": ["This reset link is invalid or has expired."]})
-        try:
-            validate_new_password(attrs["new_password"], user=user)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"new_password": exc.detail}) from exc
+        validate_new_password(attrs["new_password"], user=user, field="new_password")
         attrs["user"] = user
         return attrs

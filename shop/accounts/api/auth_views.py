@@ -5,7 +5,6 @@ from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 
 from shop.accounts import services, tokens
 from shop.accounts.api.auth_serializers import (
@@ -22,6 +21,7 @@ from shop.accounts.api.auth_serializers import (
 from shop.accounts.api.serializers import RegisterSerializer, UserSerializer
 from shop.core.schema import problem_responses
 from shop.core.serializers import refuse_body_fields
+from shop.core.throttling import ScopedRateThrottle
 
 TAGS = ["auth"]
 AUTH_THROTTLES = (*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle)
@@ -148,7 +148,9 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user
 
     def perform_update(self, serializer):
-        serializer.instance = services.user_update(user=self.request.user, **serializer.validated_data)
+        serializer.instance = services.user_update(
+            user=self.request.user, by=self.request.user, **serializer.validated_data
+        )
 
 
 @extend_schema(tags=TAGS, responses={204: NO_CONTENT, **problem_responses(400, 401)})

@@ -1,23 +1,23 @@
 """Users and addresses. Writable fields are listed explicitly; everything else is read-only."""
 
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from shop.accounts import services
 from shop.accounts.countries import ISO_ALPHA2
 from shop.accounts.models import Address, User
-from shop.accounts.services import EMAIL_TAKEN, email_in_use
 from shop.core.serializers import StrictModelSerializer
 
 USER_FIELDS = ("id", "email", "first_name", "last_name", "phone", "is_staff", "date_joined")
 
 
-def validate_new_password(password: str, *, user: User) -> str:
-    """Django's AUTH_PASSWORD_VALIDATORS, with `user` for the similarity check; errors as a field error."""
+def validate_new_password(password: str, *, user: User, field: str | None = None) -> str:
+    """`services.password_validate` as a serializer error (under `field` when given, for `validate()`)."""
     try:
-        password_validation.validate_password(password, user=user)
+        services.password_validate(password, user=user)
     except DjangoValidationError as exc:
-        raise serializers.ValidationError(list(exc.messages)) from exc
+        messages = list(exc.messages)
+        raise serializers.ValidationError({field: messages} if field else messages) from exc
     return password
 
 
@@ -33,8 +33,10 @@ class UserSerializer(StrictModelSerializer):
 class StaffUserSerializer(StrictModelSerializer):
     """A user as staff manage it. `password` is required on create, optional on update (revokes tokens).
 
-    Staff may grant or remove `is_staff` and deactivate accounts (`is_active`); `is_superuser` is never
-    writable through the API (superusers are made with `createsuperuser` or in the admin).
+    Holders of `accounts.change_user` deactivate accounts (`is_active`) and set passwords; only a superuser
+    grants or removes `is_staff` or changes another staff member's email, password or `is_active` (403).
+    `is_superuser`, groups and permissions are never part of the API (the admin is where a superuser sets
+    them; anyone else sending them gets 403).
     """
 
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
@@ -46,10 +48,7 @@ class StaffUserSerializer(StrictModelSerializer):
         extra_kwargs = {"email": {"validators": []}}
 
     def validate_email(self, value: str) -> str:
-        value = User.objects.normalize_email(value).lower()
-        if email_in_use(value, exclude_pk=getattr(self.instance, "pk", None)):
-            raise serializers.ValidationError(EMAIL_TAKEN)
-        return value
+        return services.email_clean(value, exclude_pk=getattr(self.instance, "pk", None))
 
     def validate(self, attrs):
         password = attrs.get("password")
@@ -57,10 +56,7 @@ class StaffUserSerializer(StrictModelSerializer):
             raise serializers.ValidationError({"password": ["This field is required."]})
         if password:
             candidate = self.instance or User(**{k: v for k, v in attrs.items() if k != "password"})
-            try:
-                validate_new_password(password, user=candidate)
-            except serializers.ValidationError as exc:
-                raise serializers.ValidationError({"password": exc.detail}) from exc
+            validate_new_password(password, user=candidate, field="password")
         return attrs
 
 
@@ -73,17 +69,11 @@ class RegisterSerializer(StrictModelSerializer):
         extra_kwargs = {"email": {"validators": []}}
 
     def validate_email(self, value: str) -> str:
-        value = User.objects.normalize_email(value).lower()
-        if email_in_use(value):
-            raise serializers.ValidationError(EMAIL_TAKEN)
-        return value
+        return services.email_clean(value)
 
     def validate(self, attrs):
         candidate = User(**{k: v for k, v in attrs.items() if k != "password"})
-        try:
-            validate_new_password(attrs["password"], user=candidate)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"password": exc.detail}) from exc
+        validate_new_password(attrs["password"], user=candidate, field="password")
         return attrs
 
 

@@ -12,15 +12,21 @@ from shop.carts.api.session import SESSION_PARAMETER, require_session_id, sessio
 from shop.carts.models import Cart
 from shop.carts.selectors import cart_queryset
 from shop.core.filters import FilterBackend, OrderingFilter
-from shop.core.permissions import is_staff
+from shop.core.permissions import OwnedObjectPermission, sees_all
 from shop.core.schema import InsufficientStockProblemSerializer, problem_responses, problem_schema
 from shop.core.serializers import refuse_body_fields
 
-OWNER_NOTE = "Owner (the cart's user, or the guest presenting its X-Session-Id) or staff; others get 404."
+OWNER_NOTE = (
+    "Owner (the cart's user, or the guest presenting its X-Session-Id) or staff (`carts.view_cart` to see it, "
+    "`carts.change_cart`/`delete_cart` to change or delete it: else 403); others get 404."
+)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List carts", description="Own carts; staff see all and may filter by user, status."),
+    list=extend_schema(
+        summary="List carts",
+        description="Own carts; with `carts.view_cart` all, filtered by user, status.",
+    ),
     retrieve=extend_schema(summary="Read a cart", description=OWNER_NOTE, parameters=[SESSION_PARAMETER]),
     destroy=extend_schema(
         summary="Delete a cart (releases its reservations)", description=OWNER_NOTE, parameters=[SESSION_PARAMETER]
@@ -36,15 +42,22 @@ class CartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
     ordering = ("-updated_at", "-id")
     http_method_names = ("get", "post", "patch", "delete", "head", "options")
 
+    staff_permissions = {"partial_update": "change", "clear": "change", "abandon": "change", "destroy": "delete"}
+
     def get_permissions(self):
         if self.action in ("list", "merge"):
-            return [IsAuthenticated()]
-        return [AllowAny()]
+            return [IsAuthenticated(), OwnedObjectPermission()]
+        return [AllowAny(), OwnedObjectPermission()]
+
+    def is_owner(self, cart) -> bool:
+        if cart.user_id is not None:
+            return cart.user_id == self.request.user.pk
+        return cart.session_key == session_id(self.request)
 
     def get_queryset(self):
         queryset = cart_queryset()
         user = self.request.user
-        if is_staff(user):
+        if sees_all(user, Cart):
             return queryset
         sid = session_id(self.request)
         owner = Q(user__isnull=True, session_key=sid) if sid and self.action != "list" else Q(pk__in=[])

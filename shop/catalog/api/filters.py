@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from shop.catalog.api.fields import parse_ids, unknown_category_message
 from shop.catalog.models import Category, Product
 from shop.core.filters import StrictBooleanFilter
-from shop.core.permissions import is_staff
+from shop.core.permissions import sees_all
 
 
 class CategoryRefField(forms.CharField):
@@ -95,7 +95,7 @@ class ProductFilterSet(filters.FilterSet):
         return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
 
     def filter_is_active(self, queryset, name, value):
-        if not is_staff(getattr(self.request, "user", None)):
+        if not sees_all(getattr(self.request, "user", None), Product):
             raise ValidationError({"is_active": ["Only staff may filter on is_active."]})
         return queryset.filter(is_active=value)
 

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -15,8 +16,8 @@ from shop.catalog.api.serializers import (
     ProductSerializer,
     RatingInputSerializer,
 )
-from shop.catalog.models import Category, Product, Rating
-from shop.core.permissions import IsStaffOrReadOnly, is_staff
+from shop.catalog.models import ADJUST_STOCK_PERMISSION, Category, Product, Rating
+from shop.core.permissions import ModelPermissionsOrReadOnly, sees_all
 from shop.core.schema import problem_responses
 
 CATEGORY_IDS_PARAMETER = OpenApiParameter(
@@ -31,12 +32,12 @@ CATEGORY_IDS_PARAMETER = OpenApiParameter(
 
 @extend_schema_view(destroy=extend_schema(responses={204: None, **problem_responses(409)}))
 class CategoryViewSet(viewsets.ModelViewSet):
-    """Categories: anyone reads, staff write. A category with products or subcategories cannot be deleted
-    (409), and a parent that would make a cycle is refused (400)."""
+    """Categories: anyone reads; writes need `catalog.add_/change_/delete_category`. A category with products
+    or subcategories cannot be deleted (409), and a parent that would make a cycle is refused (400)."""
 
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
-    permission_classes = (IsStaffOrReadOnly,)
+    permission_classes = (ModelPermissionsOrReadOnly,)
     filterset_class = CategoryFilterSet
     search_fields = ("name", "slug")
     ordering_fields = ("name",)
@@ -64,12 +65,13 @@ def _split_product_data(validated: dict) -> dict:
     ),
 )
 class ProductViewSet(viewsets.ModelViewSet):
-    """Products: anyone reads the active ones, staff read all and write. A change of `stock` is
-    recorded as an `adjustment` stock movement; the rating summary is read-only here."""
+    """Products: anyone reads the active ones, holders of `catalog.view_product` (or change_) read all;
+    writes need `catalog.add_/change_/delete_product`, and changing `stock` also `catalog.adjust_stock`.
+    A change of `stock` is recorded as an `adjustment` stock movement; the rating summary is read-only here."""
 
     queryset = Product.objects.all()
     serializer_class = ProductSerializer
-    permission_classes = (IsStaffOrReadOnly,)
+    permission_classes = (ModelPermissionsOrReadOnly,)
     filterset_class = ProductFilterSet
     search_fields = ("title", "description", "sku")
     ordering_fields = ("price", "title", "created_at", "rating", "stock")
@@ -79,7 +81,7 @@ class ProductViewSet(viewsets.ModelViewSet):
         queryset = Product.objects.prefetch_related(
             Prefetch("categories", queryset=Category.objects.only("id").order_by("pk"))
         )
-        if not is_staff(self.request.user):
+        if not sees_all(self.request.user, Product):
             queryset = queryset.filter(is_active=True)
         return queryset
 
@@ -97,9 +99,12 @@ class ProductViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.product_update(
-            product=serializer.instance, **_split_product_data(serializer.validated_data), user=self.request.user
-        )
+        parts = _split_product_data(serializer.validated_data)
+        if parts["stock"] not in (None, serializer.instance.stock) and not self.request.user.has_perm(
+            ADJUST_STOCK_PERMISSION
+        ):
+            raise PermissionDenied("Changing stock needs the permission catalog.adjust_stock.")
+        serializer.instance = services.product_update(product=serializer.instance, **parts, user=self.request.user)
 
     def perform_destroy(self, instance):
         services.product_delete(product=instance)

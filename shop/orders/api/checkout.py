@@ -7,12 +7,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 
 from shop.carts.models import Cart
 from shop.carts.selectors import user_carts
 from shop.core.errors import PROBLEM_CONTENT_TYPE
 from shop.core.schema import InsufficientStockProblemSerializer, problem_schema
+from shop.core.throttling import UserRateThrottle
 from shop.orders import services
 from shop.orders.api.serializers import CheckoutSerializer, OrderSerializer
 from shop.orders.idempotency import Attempt, idempotent_attempt, key_is_valid, request_fingerprint

@@ -9,11 +9,14 @@ from django.db.models import Q
 from shop.backoffice.importexport import ensure_import_export_permissions
 
 CRUD = ("view", "add", "change", "delete")
+MODEL_ACTIONS = (*CRUD, "import", "export")  # `<action>_<model>`; any other entry is a named codename
 
-#: group -> {"app_label.model": actions}; import/export are the permissions of shop.backoffice.importexport.
+#: group -> {"app_label.model": actions}. import/export are the permissions of shop.backoffice.importexport;
+#: named permissions (`adjust_stock`, `change_order_status`) come from the models' Meta. The API checks the
+#: same permissions (shop.core.permissions), so a group grants the same powers in the admin and the API.
 ROLES = {
     "Catalog managers": {
-        "catalog.product": (*CRUD, "import", "export"),
+        "catalog.product": (*CRUD, "import", "export", "adjust_stock"),
         "catalog.category": (*CRUD, "import", "export"),
         "catalog.rating": ("view", "delete", "import", "export"),
         "catalog.stockmovement": ("view",),
@@ -21,7 +24,7 @@ ROLES = {
     "Order managers": {
         "carts.cart": ("view", "change", "delete", "export"),
         "carts.cartitem": CRUD,
-        "orders.order": ("view", "change", "export"),
+        "orders.order": ("view", "change", "export", "change_order_status"),
         "orders.orderitem": ("view",),
         "orders.orderstatuschange": ("view",),
         "accounts.user": ("view",),
@@ -35,7 +38,7 @@ def role_permissions(spec: dict) -> list[Permission]:
     query = Q(pk__in=[])
     for label, actions in spec.items():
         app_label, model = label.split(".")
-        codenames = [f"{action}_{model}" for action in actions]
+        codenames = [f"{action}_{model}" if action in MODEL_ACTIONS else action for action in actions]
         query |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
     perms = list(Permission.objects.filter(query))
     expected = sum(len(actions) for actions in spec.values())
