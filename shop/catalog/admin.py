@@ -4,40 +4,45 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from shop.catalog.models import Category, Product, Rating, StockMovement
+from shop.catalog import selectors
+from shop.catalog.models import MAX_STOCK, Category, Product, Rating, StockMovement
 from shop.catalog.resources import CategoryResource, ProductResource, RatingResource
-from shop.catalog.services import category_delete, product_update, stock_adjust
+from shop.catalog.services import (
+    PRODUCT_FIELDS,
+    category_check_deletable,
+    category_delete,
+    category_delete_many,
+    product_create,
+    product_set_active,
+    product_update,
+    stock_adjust,
+)
 from shop.core.admin_actions import error_text, form_for_action, render_action_form
-from shop.core.exceptions import DomainError
+from shop.core.exceptions import Conflict, DomainError
 from shop.core.importexport import ShopImportExportMixin
 
 INLINE_LIMIT = 20
+TITLE_CHARS = 48  # keeps the product and stock movement lists within a 1366 px screen
 
 
 # --- Categories -----------------------------------------------------------------------------------
 
 
-def _delete_refusal(categories) -> str:
-    """Why these categories may not be deleted ("" when they may): products still filed under them."""
-    with_products = [f"{c.name} ({c.n})" for c in categories.annotate(n=Count("products")).filter(n__gt=0)]
-    if with_products:
-        return "Cannot delete categories that still have products; move them first: " + ", ".join(with_products)
-    return ""
-
-
 @admin.action(permissions=["delete"], description="Delete selected categories")
 def delete_selected_categories(modeladmin, request, queryset):
-    refusal = _delete_refusal(queryset)
-    if refusal:
-        modeladmin.message_user(request, refusal, messages.ERROR)
+    """Django's confirmation page, but only for categories the service would delete; all or nothing."""
+    try:
+        category_check_deletable(categories=queryset)
+        with transaction.atomic():
+            return delete_selected(modeladmin, request, queryset)
+    except Conflict as exc:
+        modeladmin.message_user(request, error_text(exc), messages.ERROR)
         return None
-    return delete_selected(modeladmin, request, queryset)
 
 
 @admin.register(Category)
@@ -52,7 +57,7 @@ class CategoryAdmin(ShopImportExportMixin, admin.ModelAdmin):
     readonly_fields = ("path", "depth")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_products=Count("products"))
+        return selectors.category_list_with_product_counts()
 
     @admin.display(description="name", ordering="path")
     def tree_name(self, obj):
@@ -73,19 +78,26 @@ class CategoryAdmin(ShopImportExportMixin, admin.ModelAdmin):
         return actions
 
     def delete_view(self, request, object_id, extra_context=None):
-        refusal = _delete_refusal(Category.objects.filter(pk=unquote(object_id)))
-        if refusal:
-            self.message_user(request, refusal, messages.ERROR)
+        """Refused before the confirmation page, and again (under the row locks) when confirmed."""
+        category = self.get_object(request, unquote(object_id))
+        try:
+            category_check_deletable(categories=[category] if category else [])
+            return super().delete_view(request, object_id, extra_context)
+        except Conflict as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:catalog_category_change", args=[object_id]))
-        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """Django sees a subcategory as protecting its parent even when both are selected; the service
+        deletes subcategories first, and `category_check_deletable` has already refused the rest."""
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, []
 
     def delete_model(self, request, obj):
         category_delete(category=obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        for category in queryset.order_by("-depth"):  # children before their parents
-            category_delete(category=category)
+        category_delete_many(categories=queryset)
 
 
 # --- Products -------------------------------------------------------------------------------------
@@ -106,7 +118,12 @@ class StockLevelFilter(admin.SimpleListFilter):
 
 
 class StockAdjustForm(forms.Form):
-    delta = forms.IntegerField(label="Change by", help_text="Signed: 5 adds five units, -3 removes three.")
+    delta = forms.IntegerField(
+        label="Change by",
+        min_value=-MAX_STOCK,
+        max_value=MAX_STOCK,
+        help_text="Signed: 5 adds five units, -3 removes three.",
+    )
     reason = forms.ChoiceField(
         choices=[(r.value, r.label) for r in (StockMovement.Reason.ADJUSTMENT, StockMovement.Reason.RETURN)]
     )
@@ -155,11 +172,16 @@ class RatingInline(StockMovementInline):
     verbose_name_plural = f"latest ratings (up to {INLINE_LIMIT})"
 
 
+def short_title(product: Product):
+    """The title cut to TITLE_CHARS, the whole of it on hover."""
+    return format_html('<span title="{}">{}</span>', product.title, Truncator(product.title).chars(TITLE_CHARS))
+
+
 @admin.register(Product)
 class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
     resource_classes = (ProductResource,)
-    list_display = ("thumbnail", "title", "sku", "price", "stock", "is_active", "rating", "category_list")
-    list_display_links = ("title",)
+    list_display = ("thumbnail", "list_title", "sku", "price", "stock", "is_active", "rating", "category_list")
+    list_display_links = ("list_title",)
     list_editable = ("price", "stock", "is_active")
     list_filter = (StockLevelFilter, "is_active", "categories")
     search_fields = ("title", "sku", "slug")
@@ -178,10 +200,10 @@ class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("categories")
+        return selectors.product_list(user=request.user)
 
     def get_changelist_form(self, request, **kwargs):
-        narrow = {"price": forms.TextInput(attrs={"size": 8}), "stock": forms.NumberInput(attrs={"style": "width:6em"})}
+        narrow = {"price": forms.TextInput(attrs={"size": 7}), "stock": forms.NumberInput(attrs={"style": "width:5em"})}
         return super().get_changelist_form(request, widgets=narrow, **kwargs)
 
     @admin.display(description="")
@@ -189,6 +211,10 @@ class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
         if not obj.image:
             return ""
         return format_html('<img src="{}" alt="" width="40" height="40" style="object-fit:contain">', obj.image)
+
+    @admin.display(description="title", ordering="title")
+    def list_title(self, obj):
+        return short_title(obj)
 
     @admin.display(description="rating", ordering="rating_rate")
     def rating(self, obj):
@@ -206,26 +232,42 @@ class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
         return format_html('<a href="{}?product__id__exact={}">All stock movements</a>', url, obj.pk)
 
     def save_model(self, request, obj, form, change):
-        """Stock is never saved with the row: it moves through the ledger (`stock_set`, one movement)."""
+        """Through the product services: stock moves through the ledger, categories are set with the row."""
+        data, changed = form.cleaned_data, set(form.changed_data)
         if not change:
-            stock, obj.stock = obj.stock, 0
-            obj.save()
-            if stock:
-                stock_adjust(product=obj, delta=stock, reason=StockMovement.Reason.INITIAL, user=request.user)
+            values = {name: data[name] for name in PRODUCT_FIELDS if name in data}
+            categories = data.get("categories") or ()
+            product = product_create(**values, categories=categories, stock=data.get("stock") or 0, by=request.user)
+            obj.pk = product.pk
+            obj.refresh_from_db()
             return
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name not in ("stock", "categories")}
-        stock = obj.stock if "stock" in form.changed_data else None
-        product_update(product=obj, fields=fields, stock=stock, user=request.user)
+        product_update(
+            product=obj,
+            **{name: data[name] for name in PRODUCT_FIELDS if name in changed},
+            categories=data["categories"] if "categories" in changed else None,
+            stock=data["stock"] if "stock" in changed else None,
+            by=request.user,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """The categories were set by the service; only the (read-only) inlines are left."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(permissions=["change"], description="Activate selected products")
     def activate(self, request, queryset):
-        count = queryset.update(is_active=True, updated_at=timezone.now())
-        self.message_user(request, f"{count} product(s) activated.", messages.SUCCESS)
+        self._set_active(request, queryset, True)
 
     @admin.action(permissions=["change"], description="Deactivate selected products")
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False, updated_at=timezone.now())
-        self.message_user(request, f"{count} product(s) deactivated.", messages.SUCCESS)
+        self._set_active(request, queryset, False)
+
+    def _set_active(self, request, queryset, is_active: bool) -> None:
+        changed = product_set_active(products=queryset, is_active=is_active)
+        state = "activated" if is_active else "deactivated"
+        already = queryset.count() - changed
+        note = f" ({already} already {'active' if is_active else 'inactive'})" if already else ""
+        self.message_user(request, f"{changed} product(s) {state}{note}.", messages.SUCCESS)
 
     @admin.action(permissions=["change"], description="Adjust stock of selected products…")
     def adjust_stock(self, request, queryset):
@@ -267,11 +309,19 @@ class RatingAdmin(ShopImportExportMixin, admin.ModelAdmin):
 
 @admin.register(StockMovement)
 class StockMovementAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "product", "delta", "reason", "reference", "user")
+    list_display = ("created_at", "product_sku", "product_title", "delta", "reason", "user", "reference")
     list_filter = ("reason", "created_at")
     search_fields = ("product__sku", "reference")
     list_select_related = ("product", "user")
     show_full_result_count = False
+
+    @admin.display(description="SKU", ordering="product__sku")
+    def product_sku(self, obj):
+        return obj.product.sku
+
+    @admin.display(description="product", ordering="product__title")
+    def product_title(self, obj):
+        return short_title(obj.product)
 
     def has_change_permission(self, request, obj=None):
         return False

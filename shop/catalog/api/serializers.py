@@ -3,9 +3,7 @@
 from rest_framework import serializers
 
 from shop.catalog.api.fields import CategoryIdsField
-from shop.catalog.models import Category, Product
-
-MAX_STOCK = 2_147_483_647  # the PostgreSQL integer column's upper bound
+from shop.catalog.models import MAX_STOCK, Category, Product
 
 
 class CategorySerializer(serializers.ModelSerializer):

@@ -1,13 +1,14 @@
-"""Catalog endpoints. Views stay thin: visibility in get_queryset, state changes in shop.catalog.services."""
+"""Catalog endpoints. Views stay thin: reads through shop.catalog.selectors, state changes through
+shop.catalog.services."""
 
-from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from shop.catalog import services
+from shop.catalog import selectors, services
 from shop.catalog.api.filters import CategoryFilterSet, ProductFilterSet
 from shop.catalog.api.serializers import (
     CategorySerializer,
@@ -15,8 +16,7 @@ from shop.catalog.api.serializers import (
     ProductSerializer,
     RatingInputSerializer,
 )
-from shop.catalog.models import Category, Product, Rating
-from shop.core.permissions import IsStaffOrReadOnly, is_staff
+from shop.core.permissions import IsStaffOrReadOnly
 from shop.core.schema import problem_responses
 
 CATEGORY_IDS_PARAMETER = OpenApiParameter(
@@ -34,12 +34,14 @@ class CategoryViewSet(viewsets.ModelViewSet):
     """Categories: anyone reads, staff write. A category with products or subcategories cannot be deleted
     (409), and a parent that would make a cycle is refused (400)."""
 
-    queryset = Category.objects.all()
     serializer_class = CategorySerializer
     permission_classes = (IsStaffOrReadOnly,)
     filterset_class = CategoryFilterSet
     search_fields = ("name", "slug")
     ordering_fields = ("name",)
+
+    def get_queryset(self):
+        return selectors.category_list()
 
     def perform_create(self, serializer):
         serializer.instance = services.category_create(**serializer.validated_data)
@@ -51,17 +53,11 @@ class CategoryViewSet(viewsets.ModelViewSet):
         services.category_delete(category=instance)
 
 
-def _split_product_data(validated: dict) -> dict:
-    fields = dict(validated)
-    return {"categories": fields.pop("categories", None), "stock": fields.pop("stock", None), "fields": fields}
-
-
 @extend_schema_view(list=extend_schema(parameters=[CATEGORY_IDS_PARAMETER]))
 class ProductViewSet(viewsets.ModelViewSet):
     """Products: anyone reads the active ones, staff read all and write. A change of `stock` is
     recorded as an `adjustment` stock movement; the rating summary is read-only here."""
 
-    queryset = Product.objects.all()
     serializer_class = ProductSerializer
     permission_classes = (IsStaffOrReadOnly,)
     filterset_class = ProductFilterSet
@@ -70,29 +66,25 @@ class ProductViewSet(viewsets.ModelViewSet):
     ordering_field_map = {"rating": "rating_rate"}
 
     def get_queryset(self):
-        queryset = Product.objects.prefetch_related(
-            Prefetch("categories", queryset=Category.objects.only("id").order_by("pk"))
-        )
-        if not is_staff(self.request.user):
-            queryset = queryset.filter(is_active=True)
-        return queryset
+        return selectors.product_list(user=self.request.user)
 
     def filter_queryset(self, queryset):
         """Filters, search and ordering shape lists; a single product is found by its id alone."""
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
+    def get_object(self):
+        product = selectors.product_get(user=self.request.user, pk=self.kwargs["pk"])
+        if product is None:
+            raise Http404
+        self.check_object_permissions(self.request, product)
+        return product
+
     def perform_create(self, serializer):
-        parts = _split_product_data(serializer.validated_data)
-        serializer.instance = services.product_create(
-            fields=parts["fields"],
-            categories=parts["categories"] or (),
-            stock=parts["stock"] or 0,
-            user=self.request.user,
-        )
+        serializer.instance = services.product_create(**serializer.validated_data, by=self.request.user)
 
     def perform_update(self, serializer):
         serializer.instance = services.product_update(
-            product=serializer.instance, **_split_product_data(serializer.validated_data), user=self.request.user
+            product=serializer.instance, **serializer.validated_data, by=self.request.user
         )
 
     def perform_destroy(self, instance):
@@ -124,9 +116,5 @@ class ProductViewSet(viewsets.ModelViewSet):
         return Response(ProductRatingSerializer(self._rating_summary(product)).data)
 
     def _rating_summary(self, product) -> dict:
-        mine = None
-        if self.request.user.is_authenticated:
-            mine = (
-                Rating.objects.filter(product=product, user=self.request.user).values_list("value", flat=True).first()
-            )
+        mine = selectors.rating_value(product=product, user=self.request.user)
         return {"rate": product.rating_rate, "count": product.rating_count, "mine": mine}
