@@ -171,15 +171,6 @@ def cart_apply_changes(*, cart: Cart, add=(), update=(), remove=()) -> Cart:
     return _write_lines(cart, lines, final)
 
 
-def cart_set_item_quantity(*, cart: Cart, product: Product, quantity: int) -> Cart:
-    """Set one line to `quantity` (0 removes it), with the same checks as `cart_apply_changes`."""
-    if quantity == 0:
-        return cart_apply_changes(cart=cart, remove=[product.pk])
-    if cart.items.filter(product=product).exists():
-        return cart_apply_changes(cart=cart, update=[{"product": product.pk, "quantity": quantity}])
-    return cart_apply_changes(cart=cart, add=[{"product": product.pk, "quantity": quantity}])
-
-
 @transaction.atomic
 def cart_clear(*, cart: Cart) -> Cart:
     cart = _lock_cart(cart)

@@ -1,9 +1,10 @@
-"""/api/v1/users/ and /api/v1/addresses/. Querysets are scoped to the caller, so someone else's id is a 404."""
+"""/api/v1/users/ and /api/v1/addresses/. Querysets come from the selectors, scoped to the caller, so someone
+else's id is a 404."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 
-from shop.accounts import services
+from shop.accounts import selectors, services
 from shop.accounts.api.filters import AddressFilter, UserFilter
 from shop.accounts.api.serializers import (
     AddressSerializer,
@@ -11,7 +12,6 @@ from shop.accounts.api.serializers import (
     StaffUserSerializer,
     UserSerializer,
 )
-from shop.accounts.models import Address, User
 from shop.core.permissions import is_staff
 from shop.core.schema import problem_responses
 
@@ -49,8 +49,7 @@ class UserViewSet(viewsets.ModelViewSet):
     ordering_fields = ("id", "email", "date_joined")
 
     def get_queryset(self):
-        users = User.objects.order_by("id")
-        return users if is_staff(self.request.user) else users.filter(pk=self.request.user.pk)
+        return selectors.user_list(user=self.request.user)
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False) or is_staff(self.request.user):
@@ -85,8 +84,7 @@ class AddressViewSet(viewsets.ModelViewSet):
     ordering_fields = ("id", "created_at", "city", "country")
 
     def get_queryset(self):
-        addresses = Address.objects.order_by("id")
-        return addresses if is_staff(self.request.user) else addresses.filter(user_id=self.request.user.pk)
+        return selectors.address_list(user=self.request.user)
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False) or is_staff(self.request.user):
