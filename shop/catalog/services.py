@@ -37,10 +37,12 @@ def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = 
     """
     if delta == 0:
         return product
-    if delta > 0:
-        _refuse_overflow(product, delta)
-    guard = {"stock__gte": -delta} if delta < 0 else {}
+    if delta > MAX_STOCK:
+        raise _overflow()
+    guard = {"stock__gte": -delta} if delta < 0 else {"stock__lte": MAX_STOCK - delta}
     changed = Product.objects.filter(pk=product.pk, **guard).update(stock=F("stock") + delta, updated_at=timezone.now())
+    if not changed and delta > 0:
+        raise _overflow()
     if not changed:
         available = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first() or 0
         raise InsufficientStock([{"product": product.pk, "available": available}])
@@ -49,9 +51,8 @@ def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = 
     return product
 
 
-def _refuse_overflow(product: Product, delta: int) -> None:
-    if delta > MAX_STOCK or Product.objects.filter(pk=product.pk, stock__gt=MAX_STOCK - delta).exists():
-        raise InvalidInput({"stock": [f"Stock cannot exceed {MAX_STOCK:,} units."]})
+def _overflow() -> InvalidInput:
+    return InvalidInput({"stock": [f"Stock cannot exceed {MAX_STOCK:,} units."]})
 
 
 @transaction.atomic
@@ -172,15 +173,21 @@ def _save_unique(product: Product, values: dict, **save_kwargs) -> None:
         raise InvalidInput(errors) from None
 
 
-def _set_categories(product: Product, categories: Iterable) -> None:
+def _set_categories(product: Product, categories: Iterable, *, new: bool = False) -> None:
     """Link the categories (instances or ids), locking their rows so a category deleted meanwhile is a 400,
-    not a 500."""
+    not a 500. A new product has no links yet: they are only added; unchanged links are left alone (a linked
+    category cannot be deleted)."""
     ids = sorted({category.pk if isinstance(category, Category) else category for category in categories})
+    if (new and not ids) or (not new and ids == sorted(c.pk for c in product.categories.all())):
+        return
     found = list(Category.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     missing = sorted(set(ids) - set(found))
     if missing:
         raise InvalidInput({"categories": [f"Unknown category ids: {', '.join(map(str, missing))}."]})
-    product.categories.set(ids)
+    if new:
+        product.categories.add(*ids)
+    else:
+        product.categories.set(ids)
 
 
 @transaction.atomic
@@ -203,7 +210,7 @@ def product_create(
     values = {"sku": sku, "slug": slug, "title": title, "description": description, "price": to_money(price)}
     product = Product(**values, image=image, is_active=is_active, stock=0)
     _save_unique(product, values)
-    _set_categories(product, categories)
+    _set_categories(product, categories, new=True)
     if stock:
         stock_adjust(product=product, delta=stock, reason=stock_reason, reference=stock_reference, user=by)
     return product

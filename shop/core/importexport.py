@@ -167,16 +167,25 @@ class KeyForeignKeyWidget(ForeignKeyWidget):
 
 
 class KeyManyToManyWidget(ManyToManyWidget):
-    """Several related objects by natural key, separated by `separator`; any unknown key is an error."""
+    """Several related objects by natural key, separated by `separator`; any unknown key is an error.
+
+    Each key is looked up once per import (a resource works on its own copy of the widget), so a file
+    naming the same few categories on every row does not query them row by row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = {}
 
     def clean(self, value, row=None, **kwargs):
-        keys = {key.strip() for key in str(value or "").split(self.separator) if key.strip()}
-        found = self.model.objects.filter(**{f"{self.field}__in": keys})
-        missing = keys - {str(getattr(obj, self.field)) for obj in found}
+        keys = sorted({key.strip() for key in str(value or "").split(self.separator) if key.strip()})
+        unseen = [key for key in keys if key not in self.known]
+        if unseen:
+            found = self.model.objects.filter(**{f"{self.field}__in": unseen})
+            self.known.update({str(getattr(obj, self.field)): obj for obj in found})
+        missing = [key for key in keys if key not in self.known]
         if missing:
-            names = ", ".join(sorted(missing))
-            raise ValueError(f"No {self.model._meta.verbose_name} with {self.field} {names}.")
-        return found
+            raise ValueError(f"No {self.model._meta.verbose_name} with {self.field} {', '.join(missing)}.")
+        return [self.known[key] for key in keys]
 
 
 FORMULA_REFUSED = "Looks like a spreadsheet formula (starts with =, +, - or @); prefix it with ' to import it as text."
@@ -184,9 +193,15 @@ FORMULA_REFUSED = "Looks like a spreadsheet formula (starts with =, +, - or @); 
 
 class ShopResource(resources.ModelResource):
     """A ModelResource whose every bad cell becomes a field error of its row (shown in the preview),
-    many-to-many cells included; import-export itself turns some (e.g. "x" as a number) into crashes."""
+    many-to-many cells included; import-export itself turns some (e.g. "x" as a number) into crashes.
+    The cleaned many-to-many values are kept in `instance.cleaned_m2m` for the save."""
+
+    #: Validate the model's Meta.constraints row by row (one query each). A resource whose constraints only
+    #: repeat field validators, or cover columns no file sets, may skip that: the database keeps them.
+    validate_constraints = True
 
     def import_instance(self, instance, row, **kwargs):
+        instance.cleaned_m2m = {}
         errors = {}
         for field in self.get_import_fields():
             if not field.attribute or field.column_name not in row:
@@ -196,7 +211,8 @@ class ShopResource(resources.ModelResource):
                 continue
             try:
                 if isinstance(field.widget, ManyToManyWidget):
-                    field.clean(row)  # only checked here; `save_m2m` writes it once the row is saved
+                    # only checked here; `save_m2m` (or the service) writes it once the row is saved
+                    instance.cleaned_m2m[field.attribute] = field.clean(row)
                 else:
                     self.import_field(field, instance, row, **kwargs)
             except ValueError as exc:
@@ -205,6 +221,18 @@ class ShopResource(resources.ModelResource):
                 errors[field.attribute] = ValidationError(
                     f"{row[field.column_name]!r} is not a valid value.", code="invalid"
                 )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """As import-export's, with `validate_constraints` deciding whether Meta.constraints are checked."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=self.validate_constraints
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

@@ -8,6 +8,8 @@ import pytest
 from django.contrib import admin
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.results import RowResult
 
@@ -359,3 +361,30 @@ def test_json_export_has_no_byte_order_mark(admin_client):
     ProductFactory(sku="J-1", price=Decimal("5.10"))
     content = export(admin_client, Product, fmt=JSON).content
     assert json.loads(content)[0]["price"] == "5.10"
+
+
+def _rows(count: int, price="1.00") -> str:
+    return HEADER + "".join(f"Q-{n},q-{n},Q {n},,{price},,{n % 7 + 1},1,shoes|sale\n" for n in range(count))
+
+
+def test_an_import_looks_each_category_up_once(admin_client):
+    CategoryFactory(slug="shoes")
+    CategoryFactory(slug="sale")
+    with CaptureQueriesContext(connection) as queries:
+        preview(admin_client, Product, _rows(20))
+    lookups = [q["sql"] for q in queries.captured_queries if '"slug" IN' in q["sql"] and "catalog_category" in q["sql"]]
+    assert len(lookups) == 1
+
+
+@pytest.mark.parametrize("kind", ["new", "changed"])
+def test_import_queries_per_row_stay_within_budget(admin_client, kind):
+    """Each row goes through the services (about 18 queries, savepoints included); the whole file runs in
+    one request, so IMPORT_MAX_ROWS times this must stay well within the web server's timeout."""
+    CategoryFactory(slug="shoes")
+    CategoryFactory(slug="sale")
+    if kind == "changed":
+        import_file(admin_client, Product, _rows(30))
+    with CaptureQueriesContext(connection) as queries:
+        response = preview(admin_client, Product, _rows(30, price="2.00"))
+    assert totals(response) == {RowResult.IMPORT_TYPE_NEW if kind == "new" else RowResult.IMPORT_TYPE_UPDATE: 30}
+    assert len(queries) <= 19 * 30 + 20
