@@ -3,7 +3,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from shop.catalog import admin as catalog_admin
 from shop.catalog.models import Category, Product, StockMovement
+from shop.catalog.services import product_create
 from tests.admin.helpers import changelist, changelist_formset, messages_of, run_action, set_page_size
 from tests.factories import CategoryFactory, ProductFactory, RatingFactory
 
@@ -260,7 +262,9 @@ def test_a_negative_zero_price_from_the_admin_is_stored_as_zero(admin_client, pr
     assert str(Product.objects.get(pk=other.pk).price) == "0.00"
 
 
-def test_a_product_added_in_the_admin_gets_its_categories_through_the_service(admin_client, superuser):
+def test_a_product_added_in_the_admin_gets_its_categories_through_the_service(admin_client, superuser, monkeypatch):
+    calls = []
+    monkeypatch.setattr(catalog_admin, "product_create", lambda **kw: calls.append(kw) or product_create(**kw))
     shoes = CategoryFactory()
     data = {"title": "New", "slug": "new", "sku": "NEW-2", "price": "2.00", "stock": "3", "categories": [shoes.pk]}
     for prefix in ("stock_movements", "ratings"):
@@ -271,6 +275,7 @@ def test_a_product_added_in_the_admin_gets_its_categories_through_the_service(ad
     assert list(product.categories.all()) == [shoes]
     assert list(product.stock_movements.values_list("delta", "reason", "user")) == [(3, "initial", superuser.pk)]
     assert response.url == reverse("admin:catalog_product_changelist")
+    assert [(call["sku"], call["stock"], list(call["categories"])) for call in calls] == [("NEW-2", 3, [shoes])]
 
 
 @pytest.mark.parametrize("delta", [str(2**31), str(-(2**31)), str(2**63), "99999999999999999999999"])

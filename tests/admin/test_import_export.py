@@ -271,6 +271,16 @@ def test_a_file_with_more_rows_than_the_limit_is_refused_in_the_form(admin_clien
     assert _kept_files(settings) == []  # the refused upload is not kept for a confirm
 
 
+def test_a_file_under_the_upload_limit_but_with_110k_rows_is_refused_before_any_row_is_imported(admin_client):
+    """The issue's file: 4.5 MiB, 110,000 rows. Its preview used to run past gunicorn's timeout (a 500)."""
+    content = HEADER + "".join(f"B-{n},b-{n},Bulk thing {n},,9.99,,1,1,\n" for n in range(110_000))
+    assert len(content) < 5 * 1024 * 1024
+    with CaptureQueriesContext(connection) as queries:
+        response = preview(admin_client, Product, content)
+    assert "The file has 110,000 rows; an import takes at most 1,000 rows" in response.content.decode()
+    assert not [q for q in queries.captured_queries if "catalog_product" in q["sql"]]
+
+
 def test_the_import_form_states_the_limits(admin_client, settings):
     settings.IMPORT_MAX_ROWS = 10_000
     html = admin_client.get(reverse("admin:catalog_product_import")).content.decode()
@@ -314,9 +324,13 @@ def test_an_expired_file_in_the_cache_storage_is_explained_too(admin_client, set
 # --- Rows go through the services ---------------------------------------------------------------------
 
 
-def test_an_imported_negative_zero_price_is_stored_as_zero(admin_client):
+def test_an_imported_negative_zero_price_is_previewed_and_stored_as_zero(admin_client):
     ProductFactory(sku="OLD", slug="old", price=Decimal("4.00"))
-    import_file(admin_client, Product, HEADER + "NEW,new,New,,-0,,1,1,\nOLD,old,Old,,-0.00,,10,1,\n")
+    content = HEADER + "NEW,new,New,,-0,,1,1,\nOLD,old,Old,,-0.00,,10,1,\n"
+    response = preview(admin_client, Product, content)
+    prices = [row.diff[HEADER.split(",").index("price")] for row in response.context["result"].rows]
+    assert not any("-0" in price for price in prices), prices
+    confirm(admin_client, Product, response)
     assert {p.sku: str(p.price) for p in Product.objects.all()} == {"NEW": "0.00", "OLD": "0.00"}
 
 
