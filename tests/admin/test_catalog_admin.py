@@ -317,3 +317,34 @@ def test_view_site_leads_to_the_api_docs(admin_client):
     html = admin_client.get(reverse("admin:index")).content.decode()
     assert '<a href="/api/v1/docs/">View site</a>' in html
     assert admin_client.get("/api/v1/docs/").status_code == 200
+
+
+def _category_form(category, **changes):
+    return {"name": category.name, "slug": category.slug, "parent": "", "description": "", **changes}
+
+
+def test_moving_a_category_under_its_own_subcategory_is_a_form_error(admin_client):
+    root = CategoryFactory(slug="root")
+    child = CategoryFactory(slug="child", parent=root)
+    url = reverse("admin:catalog_category_change", args=[root.pk])
+    response = admin_client.post(url, _category_form(root, parent=child.pk))
+    assert response.status_code == 200
+    assert "cannot be placed under itself or one of its subcategories" in response.content.decode()
+    root.refresh_from_db()
+    assert (root.parent_id, root.path) == (None, "root")
+
+
+def test_categories_are_added_and_moved_through_the_services(admin_client):
+    clothes = CategoryFactory(slug="clothes")
+    response = admin_client.post(
+        reverse("admin:catalog_category_add"), {"name": "Shirts", "slug": "shirts", "parent": clothes.pk}
+    )
+    assert response.status_code == 302
+    shirts = Category.objects.get(slug="shirts")
+    assert shirts.path == "clothes/shirts"
+    other = CategoryFactory(slug="other")
+    admin_client.post(
+        reverse("admin:catalog_category_change", args=[shirts.pk]), _category_form(shirts, parent=other.pk)
+    )
+    shirts.refresh_from_db()
+    assert (shirts.parent, shirts.path) == (other, "other/shirts")
