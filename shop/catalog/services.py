@@ -19,14 +19,6 @@ PRODUCT_FIELDS = ("sku", "slug", "title", "description", "price", "image", "is_a
 CATEGORY_TREE_LOCK_KEY = 7_300_001  # pg_advisory_xact_lock key for category moves
 
 
-class _Unset:
-    def __repr__(self):
-        return "UNSET"
-
-
-UNSET = _Unset()  # "leave as it is", where None is a value (a category's parent)
-
-
 @transaction.atomic
 def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = "", user=None) -> Product:
     """Change `product.stock` by `delta` and record the movement.
@@ -41,11 +33,11 @@ def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = 
         raise _overflow()
     guard = {"stock__gte": -delta} if delta < 0 else {"stock__lte": MAX_STOCK - delta}
     changed = Product.objects.filter(pk=product.pk, **guard).update(stock=F("stock") + delta, updated_at=timezone.now())
-    if not changed and delta > 0:
-        raise _overflow()
     if not changed:
-        available = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first() or 0
-        raise InsufficientStock([{"product": product.pk, "available": available}])
+        available = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first()
+        if delta > 0 and available is not None:
+            raise _overflow()
+        raise InsufficientStock([{"product": product.pk, "available": available or 0}])
     StockMovement.objects.create(product=product, delta=delta, reason=reason, reference=reference, user=user)
     product.refresh_from_db(fields=["stock", "updated_at"])
     return product
@@ -63,6 +55,14 @@ def stock_set(*, product: Product, stock: int, reason: str, reference: str = "",
 
 
 # --- Categories -----------------------------------------------------------------------------------
+
+
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()  # "leave as it is", where None is a value (a category's parent)
 
 
 def _lock_category_tree() -> None:

@@ -227,12 +227,15 @@ class ShopResource(resources.ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """As import-export's, with `validate_constraints` deciding whether Meta.constraints are checked."""
         errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(
-                exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=self.validate_constraints
-            )
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+        if self._meta.clean_model_instances:
+            try:
+                instance.full_clean(
+                    exclude=errors.keys(),
+                    validate_unique=validate_unique,
+                    validate_constraints=self.validate_constraints,
+                )
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 
