@@ -71,6 +71,9 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price = Decimal("10.00")
     stock = 10
     is_active = True
+    rating_rate = Decimal("0.00")
+    rating_count = 0
+    rating_sum = factory.LazyAttribute(lambda p: p.rating_rate * p.rating_count)  # a seeded summary's base
 
     @factory.post_generation
     def categories(obj, create, extracted, **kwargs):

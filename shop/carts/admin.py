@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import transaction
-from django.db.models import Count, DecimalField, F, Sum
+from django.db.models import Count, F, Sum, Value
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
@@ -12,30 +13,46 @@ from shop.accounts.models import User
 from shop.carts.models import Cart, CartItem
 from shop.carts.resources import CartResource
 from shop.carts.services import cart_abandon, cart_apply_changes, cart_clear, cart_holder, cart_merge
-from shop.catalog.selectors import stock_available, stock_reservations
+from shop.catalog.selectors import stock_reservations
 from shop.core.admin_actions import error_text, form_for_action, render_action_form, run_per_object
-from shop.core.exceptions import DomainError
+from shop.core.exceptions import DomainError, InsufficientStock
 from shop.core.importexport import ShopImportExportMixin
+from shop.core.money import MoneyField
+
+
+class _DryRun(Exception):
+    pass
 
 
 class CartItemFormSet(BaseInlineFormSet):
-    """Checks the edited quantities against available stock (other carts' reservations excluded) so the
-    page shows the shortage per line; the save itself goes through `cart_apply_changes`."""
+    """The edited lines are checked by the cart service itself (`cart_apply_changes`, rolled back), so the
+    page shows each rule it enforces (stock, lines per cart, an open cart) with the shortage on its line;
+    the save then goes through the same service."""
 
     def clean(self):
         super().clean()
-        wanted = {f: f.cleaned_data for f in self.forms if f.has_changed() and not f.errors and f.cleaned_data}
-        wanted = {form: data for form, data in wanted.items() if not data.get("DELETE")}
-        if not wanted and not self.deleted_forms:
+        if any(self.errors):
             return
-        if self.instance.status != Cart.Status.OPEN:
-            raise forms.ValidationError(f"The cart is {self.instance.status}; only an open cart can be changed.")
-        ids = [data["product"].pk for data in wanted.values()]
-        available = stock_available(product_ids=ids, holder=cart_holder(self.instance.pk))
-        for form, data in wanted.items():
-            free = available.get(data["product"].pk, 0)
-            if data["quantity"] > free:
-                form.add_error("quantity", f"Only {free} available.")
+        changes = self.changes()
+        if not any(changes.values()):
+            return
+        try:
+            with transaction.atomic():
+                cart_apply_changes(cart=self.instance, **changes)
+                raise _DryRun
+        except _DryRun:
+            pass
+        except InsufficientStock as exc:
+            self._show_shortages(exc.shortages)
+        except DomainError as exc:
+            raise forms.ValidationError(error_text(exc)) from None
+
+    def _show_shortages(self, shortages: list[dict]) -> None:
+        short = {shortage["product"]: shortage["available"] for shortage in shortages}
+        for form in self.forms:
+            product = form.cleaned_data.get("product")
+            if product is not None and product.pk in short and not form.cleaned_data.get("DELETE"):
+                form.add_error("quantity", f"Only {short[product.pk]} available.")
 
     def changes(self) -> dict:
         """The formset as one `cart_apply_changes` call: replaced or deleted lines are removed first."""
@@ -54,7 +71,13 @@ class CartItemFormSet(BaseInlineFormSet):
         return {"add": add, "update": update, "remove": [pk for pk in remove if pk not in kept]}
 
 
+def _is_open(cart) -> bool:
+    return cart is None or cart.status == Cart.Status.OPEN
+
+
 class CartItemInline(admin.TabularInline):
+    """Lines are edited only while the cart is open; an ordered or abandoned cart shows them read-only."""
+
     model = CartItem
     formset = CartItemFormSet
     extra = 0
@@ -63,6 +86,15 @@ class CartItemInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
+
+    def has_add_permission(self, request, obj=None):
+        return _is_open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_open(obj) and super().has_delete_permission(request, obj)
 
 
 class CartAgeFilter(admin.SimpleListFilter):
@@ -114,7 +146,7 @@ class CartAdmin(ShopImportExportMixin, admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 n_items=Count("items"),
-                total=Sum(line_total, output_field=DecimalField(max_digits=12, decimal_places=2)),
+                total=Coalesce(Sum(line_total), Value(0), output_field=MoneyField()),
             )
         )
 
@@ -140,7 +172,11 @@ class CartAdmin(ShopImportExportMixin, admin.ModelAdmin):
 
     @admin.display(description="total", ordering="total")
     def total(self, obj):
-        return obj.total or "0.00"
+        return obj.total
+
+    def has_change_permission(self, request, obj=None):
+        """A cart that is no longer open is a record: its page is read-only (the list's actions stay)."""
+        return _is_open(obj) and super().has_change_permission(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if not isinstance(formset, CartItemFormSet):

@@ -144,15 +144,6 @@ def cart_apply_changes(*, cart: Cart, add=(), update=(), remove=()) -> Cart:
     return _write_lines(cart, lines, final)
 
 
-def cart_set_item_quantity(*, cart: Cart, product: Product, quantity: int) -> Cart:
-    """Set one line to `quantity` (0 removes it), with the same checks as `cart_apply_changes`."""
-    if quantity == 0:
-        return cart_apply_changes(cart=cart, remove=[product.pk])
-    if cart.items.filter(product=product).exists():
-        return cart_apply_changes(cart=cart, update=[{"product": product.pk, "quantity": quantity}])
-    return cart_apply_changes(cart=cart, add=[{"product": product.pk, "quantity": quantity}])
-
-
 def _let_go(cart: Cart, status: str) -> Cart:
     stock_reservations_release(holders=[cart_holder(cart.pk)])
     cart.status, cart.expires_at = status, None

@@ -2,36 +2,60 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from shop.catalog.models import ADJUST_STOCK_PERMISSION, Category, Product, Rating, StockMovement
+from shop.catalog import selectors
+from shop.catalog.models import ADJUST_STOCK_PERMISSION, MAX_STOCK, Category, Product, Rating, StockMovement
 from shop.catalog.resources import CategoryResource, ProductResource, RatingResource
-from shop.catalog.selectors import products_with_history
-from shop.catalog.services import PRODUCT_HAS_HISTORY, category_delete, product_delete, product_update, stock_adjust
+from shop.catalog.services import (
+    PRODUCT_FIELDS,
+    PRODUCT_HAS_HISTORY,
+    category_check_deletable,
+    category_check_parent,
+    category_create,
+    category_delete,
+    category_delete_many,
+    category_update,
+    product_create,
+    product_delete,
+    product_set_active,
+    product_update,
+    stock_adjust,
+)
 from shop.core.admin_actions import RefusableDeleteMixin, error_text, form_for_action, render_action_form
-from shop.core.exceptions import DomainError
+from shop.core.exceptions import Conflict, DomainError, InvalidInput
 from shop.core.importexport import ShopImportExportMixin
 
 INLINE_LIMIT = 20
+TITLE_CHARS = 48  # keeps the product and stock movement lists within a 1366 px screen
 
 
 # --- Categories -----------------------------------------------------------------------------------
 
 
-def _delete_refusal(categories) -> str:
-    """Why these categories may not be deleted ("" when they may): products still filed under them."""
-    with_products = [f"{c.name} ({c.n})" for c in categories.annotate(n=Count("products")).filter(n__gt=0)]
-    if with_products:
-        return "Cannot delete categories that still have products; move them first: " + ", ".join(with_products)
-    return ""
+class CategoryForm(forms.ModelForm):
+    """Shows a parent that would make a cycle as a field error; the save checks again under the tree lock."""
+
+    class Meta:
+        model = Category
+        fields = ("name", "slug", "parent", "description")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "parent" in self.changed_data and self.instance.pk:
+            try:
+                category_check_parent(category=self.instance, parent=cleaned.get("parent"))
+            except InvalidInput as exc:
+                raise forms.ValidationError(exc.errors) from None
+        return cleaned
 
 
 @admin.register(Category)
 class CategoryAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin):
     resource_classes = (CategoryResource,)
+    form = CategoryForm
     list_display = ("tree_name", "slug", "product_count", "path")
     list_display_links = ("tree_name",)
     search_fields = ("name", "slug")
@@ -41,7 +65,7 @@ class CategoryAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmi
     readonly_fields = ("path", "depth")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_products=Count("products"))
+        return selectors.category_list_with_product_counts()
 
     @admin.display(description="name", ordering="path")
     def tree_name(self, obj):
@@ -55,15 +79,39 @@ class CategoryAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmi
         return format_html('<a href="{}?categories__id__exact={}">{}</a>', url, obj.pk, obj.n_products)
 
     def delete_refusal(self, queryset) -> str:
-        return _delete_refusal(queryset)
+        """The service's refusal (products or subcategories left), asked before the confirmation page; the
+        delete itself checks again under the row locks."""
+        try:
+            category_check_deletable(categories=queryset)
+        except Conflict as exc:
+            return error_text(exc)
+        return ""
+
+    def save_model(self, request, obj, form, change):
+        """Through `category_create` / `category_update`, as the API and the import do (a move takes the tree
+        lock); a move that lost a race since the form was checked changes nothing."""
+        values = {name: form.cleaned_data[name] for name in CategoryForm.Meta.fields if name in form.cleaned_data}
+        if not change:
+            obj.pk = category_create(**values).pk
+            obj.refresh_from_db()
+            return
+        try:
+            category_update(category=obj, **values)
+        except DomainError as exc:
+            transaction.set_rollback(True)
+            self.message_user(request, f"The category was not changed: {error_text(exc)}", messages.ERROR)
+
+    def get_deleted_objects(self, objs, request):
+        """Django sees a subcategory as protecting its parent even when both are selected; the service
+        deletes subcategories first, and `delete_refusal` has already refused the rest."""
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, []
 
     def delete_model(self, request, obj):
         category_delete(category=obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        for category in queryset.order_by("-depth"):  # children before their parents
-            category_delete(category=category)
+        category_delete_many(categories=queryset)
 
 
 # --- Products -------------------------------------------------------------------------------------
@@ -84,7 +132,12 @@ class StockLevelFilter(admin.SimpleListFilter):
 
 
 class StockAdjustForm(forms.Form):
-    delta = forms.IntegerField(label="Change by", help_text="Signed: 5 adds five units, -3 removes three.")
+    delta = forms.IntegerField(
+        label="Change by",
+        min_value=-MAX_STOCK,
+        max_value=MAX_STOCK,
+        help_text="Signed: 5 adds five units, -3 removes three.",
+    )
     reason = forms.ChoiceField(
         choices=[(r.value, r.label) for r in (StockMovement.Reason.ADJUSTMENT, StockMovement.Reason.RETURN)]
     )
@@ -133,11 +186,16 @@ class RatingInline(StockMovementInline):
     verbose_name_plural = f"latest ratings (up to {INLINE_LIMIT})"
 
 
+def short_title(product: Product):
+    """The title cut to TITLE_CHARS, the whole of it on hover."""
+    return format_html('<span title="{}">{}</span>', product.title, Truncator(product.title).chars(TITLE_CHARS))
+
+
 @admin.register(Product)
 class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin):
     resource_classes = (ProductResource,)
-    list_display = ("thumbnail", "title", "sku", "price", "stock", "is_active", "rating", "category_list")
-    list_display_links = ("title",)
+    list_display = ("thumbnail", "list_title", "sku", "price", "stock", "is_active", "rating", "category_list")
+    list_display_links = ("list_title",)
     list_editable = ("price", "stock", "is_active")
     list_filter = (StockLevelFilter, "is_active", "categories")
     search_fields = ("title", "sku", "slug")
@@ -156,10 +214,10 @@ class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("categories")
+        return selectors.product_list(user=request.user)
 
     def get_changelist_form(self, request, **kwargs):
-        narrow = {"price": forms.TextInput(attrs={"size": 8}), "stock": forms.NumberInput(attrs={"style": "width:6em"})}
+        narrow = {"price": forms.TextInput(attrs={"size": 7}), "stock": forms.NumberInput(attrs={"style": "width:5em"})}
         form = super().get_changelist_form(request, widgets=narrow, **kwargs)
         if not self.has_adjust_stock_permission(request):
             form.base_fields["stock"].disabled = True  # shown, never saved without catalog.adjust_stock
@@ -170,6 +228,10 @@ class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
         if not obj.image:
             return ""
         return format_html('<img src="{}" alt="" width="40" height="40" style="object-fit:contain">', obj.image)
+
+    @admin.display(description="title", ordering="title")
+    def list_title(self, obj):
+        return short_title(obj)
 
     @admin.display(description="rating", ordering="rating_rate")
     def rating(self, obj):
@@ -187,7 +249,7 @@ class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
         return format_html('<a href="{}?product__id__exact={}">All stock movements</a>', url, obj.pk)
 
     def delete_refusal(self, queryset) -> str:
-        kept = [product.title for product in products_with_history(queryset)]
+        kept = [product.title for product in selectors.products_with_history(queryset)]
         return f"Not deleted: {', '.join(kept)}. {PRODUCT_HAS_HISTORY}" if kept else ""
 
     def delete_model(self, request, obj):
@@ -199,26 +261,42 @@ class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
             product_delete(product=product)
 
     def save_model(self, request, obj, form, change):
-        """Stock is never saved with the row: it moves through the ledger (`stock_set`, one movement)."""
+        """Through the product services: stock moves through the ledger, categories are set with the row."""
+        data, changed = form.cleaned_data, set(form.changed_data)
         if not change:
-            stock, obj.stock = obj.stock, 0
-            obj.save()
-            if stock:
-                stock_adjust(product=obj, delta=stock, reason=StockMovement.Reason.INITIAL, by=request.user)
+            values = {name: data[name] for name in PRODUCT_FIELDS if name in data}
+            categories = data.get("categories") or ()
+            product = product_create(**values, categories=categories, stock=data.get("stock") or 0, by=request.user)
+            obj.pk = product.pk
+            obj.refresh_from_db()
             return
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name not in ("stock", "categories")}
-        stock = obj.stock if "stock" in form.changed_data else None
-        product_update(product=obj, fields=fields, stock=stock, user=request.user)
+        product_update(
+            product=obj,
+            **{name: data[name] for name in PRODUCT_FIELDS if name in changed},
+            categories=data["categories"] if "categories" in changed else None,
+            stock=data["stock"] if "stock" in changed else None,
+            by=request.user,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """The categories were set by the service; only the (read-only) inlines are left."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(permissions=["change"], description="Activate selected products")
     def activate(self, request, queryset):
-        count = queryset.update(is_active=True, updated_at=timezone.now())
-        self.message_user(request, f"{count} product(s) activated.", messages.SUCCESS)
+        self._set_active(request, queryset, True)
 
     @admin.action(permissions=["change"], description="Deactivate selected products")
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False, updated_at=timezone.now())
-        self.message_user(request, f"{count} product(s) deactivated.", messages.SUCCESS)
+        self._set_active(request, queryset, False)
+
+    def _set_active(self, request, queryset, is_active: bool) -> None:
+        changed = product_set_active(products=queryset, is_active=is_active)
+        state = "activated" if is_active else "deactivated"
+        already = queryset.count() - changed
+        note = f" ({already} already {'active' if is_active else 'inactive'})" if already else ""
+        self.message_user(request, f"{changed} product(s) {state}{note}.", messages.SUCCESS)
 
     def has_adjust_stock_permission(self, request):
         return request.user.has_perm(ADJUST_STOCK_PERMISSION)
@@ -267,11 +345,19 @@ class RatingAdmin(ShopImportExportMixin, admin.ModelAdmin):
 
 @admin.register(StockMovement)
 class StockMovementAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "product", "delta", "reason", "reference", "user")
+    list_display = ("created_at", "product_sku", "product_title", "delta", "reason", "user", "reference")
     list_filter = ("reason", "created_at")
     search_fields = ("product__sku", "reference")
     list_select_related = ("product", "user")
     show_full_result_count = False
+
+    @admin.display(description="SKU", ordering="product__sku")
+    def product_sku(self, obj):
+        return obj.product.sku
+
+    @admin.display(description="product", ordering="product__title")
+    def product_title(self, obj):
+        return short_title(obj.product)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -9,6 +9,7 @@ from django.utils import timezone
 from shop.core.models import TimeStamped
 
 PATH_SEPARATOR = "/"
+MAX_STOCK = 2_147_483_647  # the PostgreSQL integer column's upper bound (stock and one movement's delta)
 
 
 class Category(models.Model):
@@ -59,9 +60,15 @@ class Product(TimeStamped):
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
-        help_text="Average rating (stored summary).",
+        help_text="Average rating, rating_sum / rating_count rounded to two places (for display and ordering).",
     )
     rating_count = models.PositiveIntegerField(default=0, help_text="Number of ratings (stored summary).")
+    rating_sum = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Exact sum of the ratings (stored summary; the seeded base is its rate times count).",
+    )
 
     class Meta:
         ordering = ("id",)
@@ -70,6 +77,10 @@ class Product(TimeStamped):
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
             models.CheckConstraint(condition=Q(rating_rate__gte=0, rating_rate__lte=5), name="product_rating_rate_0_5"),
             models.CheckConstraint(condition=Q(rating_count__gte=0), name="product_rating_count_not_negative"),
+            models.CheckConstraint(
+                condition=Q(rating_sum__gte=0, rating_sum__lte=F("rating_count") * 5),
+                name="product_rating_sum_0_5_each",
+            ),
         ]
         indexes = [
             models.Index(fields=["is_active", "price"], name="product_active_price_idx"),

@@ -1,4 +1,4 @@
-"""Catalog business rules.
+"""Catalog business rules, the one home of each: the API, the admin and the import resources call these.
 
 Stock belongs to the catalog alone: every change goes through `stock_adjust` (which writes the ledger), every
 hold through `stock_reservations_set` / `stock_reservations_release`, and every "is there enough?" through
@@ -8,19 +8,21 @@ checkout and staff tools all take the locks in that one order, so they queue ins
 
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, ProtectedError, Q
+from django.db.models import Count, F, ProtectedError, Q, QuerySet
 from django.utils import timezone
 
-from shop.catalog.models import PATH_SEPARATOR, Category, Product, Rating, StockMovement, StockReservation
+from shop.catalog.models import MAX_STOCK, PATH_SEPARATOR, Category, Product, Rating, StockMovement, StockReservation
 from shop.catalog.selectors import stock_available
 from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput, NotFound
+from shop.core.money import to_money
 
 RATE_STEP = Decimal("0.01")
-RATE_MAX = Decimal("5")
 PRODUCT_UNIQUE_FIELDS = ("sku", "slug")
+#: The product columns `product_create` and `product_update` take besides categories and stock.
+PRODUCT_FIELDS = ("sku", "slug", "title", "description", "price", "image", "is_active")
 CATEGORY_TREE_LOCK_KEY = 7_300_001  # pg_advisory_xact_lock key for category moves
 PRODUCT_HAS_HISTORY = (
     "A product that has been stocked or ordered cannot be deleted: its stock history and orders must stay "
@@ -107,19 +109,28 @@ def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = 
     """Change `product.stock` by `delta` and record the movement (`by`: the acting user, if any).
 
     The update is guarded (`stock >= -delta`) so stock never goes below zero even when another
-    transaction changed it since `product` was read; the check constraint is the last line.
+    transaction changed it since `product` was read; the check constraint is the last line. Stock never
+    exceeds MAX_STOCK either (the integer column would overflow).
     Reservations do not stop staff from lowering stock: `stock_available` then serves the oldest first.
     """
     if delta == 0:
         return product
-    guard = {"stock__gte": -delta} if delta < 0 else {}
+    if delta > MAX_STOCK:
+        raise _overflow()
+    guard = {"stock__gte": -delta} if delta < 0 else {"stock__lte": MAX_STOCK - delta}
     changed = Product.objects.filter(pk=product.pk, **guard).update(stock=F("stock") + delta, updated_at=timezone.now())
     if not changed:
-        available = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first() or 0
-        raise _shortage([{"product": product.pk, "available": available}])
+        available = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first()
+        if delta > 0 and available is not None:
+            raise _overflow()
+        raise _shortage([{"product": product.pk, "available": available or 0}])
     StockMovement.objects.create(product=product, delta=delta, reason=reason, reference=reference, user=by)
     product.refresh_from_db(fields=["stock", "updated_at"])
     return product
+
+
+def _overflow() -> InvalidInput:
+    return InvalidInput({"stock": [f"Stock cannot exceed {MAX_STOCK:,} units."]})
 
 
 @transaction.atomic
@@ -132,6 +143,14 @@ def stock_set(*, product: Product, stock: int, reason: str, reference: str = "",
 # --- Categories -----------------------------------------------------------------------------------
 
 
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()  # "leave as it is", where None is a value (a category's parent)
+
+
 def _lock_category_tree() -> None:
     """Serialize moves in the category tree. Two concurrent moves can each be fine alone and still make a
     cycle together (A under D while C goes under B, with B in A and D in C), so parent changes take one
@@ -141,10 +160,11 @@ def _lock_category_tree() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATEGORY_TREE_LOCK_KEY])
 
 
-def _check_parent(category: Category, parent: Category | None) -> None:
+def category_check_parent(*, category: Category, parent: Category | None) -> None:
     """A category cannot sit under itself or under one of its descendants (that would make a cycle).
-    Paths are re-read under the tree lock, since another move may have changed them."""
-    if parent is None:
+    Paths are re-read, since another move may have changed them: a move calls this under the tree lock;
+    the import preview calls it too, to show the error on its row."""
+    if parent is None or category.pk is None:
         return
     parent.refresh_from_db(fields=["path", "depth"])
     own_path = Category.objects.values_list("path", flat=True).get(pk=category.pk)
@@ -158,29 +178,62 @@ def category_create(*, name: str, slug: str, parent: Category | None = None, des
 
 
 @transaction.atomic
-def category_update(*, category: Category, **fields) -> Category:
-    """Change name, slug, parent or description; paths of the subtree follow (Category.save)."""
-    if "parent" in fields:
+def category_update(
+    *,
+    category: Category,
+    name: str | None = None,
+    slug: str | None = None,
+    parent: Category | _Unset | None = UNSET,
+    description: str | None = None,
+) -> Category:
+    """Change the given fields (None: unchanged; `parent=None` moves it to the top); the paths of its subtree
+    follow (Category.save). A move takes the tree lock, then checks for a cycle."""
+    if parent is not UNSET:
         _lock_category_tree()
-        _check_parent(category, fields["parent"])
-    for name, value in fields.items():
-        setattr(category, name, value)
+        category_check_parent(category=category, parent=parent)
+        category.parent = parent
+    for field, value in (("name", name), ("slug", slug), ("description", description)):
+        if value is not None:
+            setattr(category, field, value)
     category.save()
     return category
 
 
+def category_check_deletable(*, categories: Iterable[Category]) -> None:
+    """Refuse (409) deleting categories that still have products, or subcategories not deleted with them."""
+    ids = {category.pk for category in categories}
+    kept_children = set(
+        Category.objects.filter(parent_id__in=ids).exclude(pk__in=ids).values_list("parent_id", flat=True)
+    )
+    refused = []
+    for category in Category.objects.filter(pk__in=ids).annotate(n_products=Count("products")).order_by("path"):
+        reasons = [f"{category.n_products} product(s)"] if category.n_products else []
+        reasons += ["subcategories"] if category.pk in kept_children else []
+        if reasons:
+            refused.append(f"{category.name} ({', '.join(reasons)})")
+    if refused:
+        raise Conflict(
+            "A category that still has products or subcategories cannot be deleted; move or delete them first: "
+            + "; ".join(refused)
+        )
+
+
 @transaction.atomic
 def category_delete(*, category: Category) -> None:
-    """Refuse (409) while the category still has products or subcategories. The row lock makes a product
-    or subcategory being linked at the same moment wait (its foreign key check needs the row), so the
-    counts below cannot miss it."""
-    Category.objects.select_for_update().filter(pk=category.pk).first()
-    product_count = category.products.count()
-    if product_count:
-        raise Conflict(f"The category still has {product_count} product(s); move or delete them first.")
-    if category.children.exists():
-        raise Conflict("The category still has subcategories; move or delete them first.")
-    category.delete()
+    category_delete_many(categories=[category])
+
+
+@transaction.atomic
+def category_delete_many(*, categories: Iterable[Category]) -> int:
+    """Delete all the categories or none (409 naming each refused one). The row locks make a product or
+    subcategory being linked at the same moment wait (its foreign key check needs the row), so the check
+    cannot miss it. Subcategories go before their parents."""
+    ids = sorted({category.pk for category in categories})
+    locked = list(Category.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    category_check_deletable(categories=locked)
+    for category in sorted(locked, key=lambda c: -c.depth):
+        category.delete()
+    return len(locked)
 
 
 # --- Products -------------------------------------------------------------------------------------
@@ -206,40 +259,88 @@ def _save_unique(product: Product, values: dict, **save_kwargs) -> None:
         raise InvalidInput(errors) from None
 
 
-def _set_categories(product: Product, category_ids) -> None:
-    """Link the categories, locking their rows so a category deleted meanwhile is a 400, not a 500."""
-    ids = sorted(set(category_ids))
+def _set_categories(product: Product, categories: Iterable, *, new: bool = False) -> None:
+    """Link the categories (instances or ids), locking their rows so a category deleted meanwhile is a 400,
+    not a 500. A new product has no links yet: they are only added; unchanged links are left alone (a linked
+    category cannot be deleted)."""
+    ids = sorted({category.pk if isinstance(category, Category) else category for category in categories})
+    if (new and not ids) or (not new and ids == sorted(c.pk for c in product.categories.all())):
+        return
     found = list(Category.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     missing = sorted(set(ids) - set(found))
     if missing:
         raise InvalidInput({"categories": [f"Unknown category ids: {', '.join(map(str, missing))}."]})
-    product.categories.set(ids)
+    if new:
+        product.categories.add(*ids)
+    else:
+        product.categories.set(ids)
 
 
 @transaction.atomic
-def product_create(*, fields: dict, categories=(), stock: int = 0, user=None) -> Product:
-    """Create a product; its stock enters the ledger as one `initial` movement."""
-    product = Product(**fields, stock=0)
-    _save_unique(product, fields)
-    _set_categories(product, categories)
+def product_create(
+    *,
+    sku: str,
+    slug: str,
+    title: str,
+    price: Decimal,
+    description: str = "",
+    image: str = "",
+    is_active: bool = True,
+    categories: Iterable = (),
+    stock: int = 0,
+    stock_reason: str = StockMovement.Reason.INITIAL,
+    stock_reference: str = "",
+    by=None,
+) -> Product:
+    """Create a product; its stock enters the ledger as one movement (`initial`, or `import` from a file)."""
+    values = {"sku": sku, "slug": slug, "title": title, "description": description, "price": to_money(price)}
+    product = Product(**values, image=image, is_active=is_active, stock=0)
+    _save_unique(product, values)
+    _set_categories(product, categories, new=True)
     if stock:
-        stock_adjust(product=product, delta=stock, reason=StockMovement.Reason.INITIAL, by=user)
+        stock_adjust(product=product, delta=stock, reason=stock_reason, reference=stock_reference, by=by)
     return product
 
 
 @transaction.atomic
-def product_update(*, product: Product, fields: dict, categories=None, stock: int | None = None, user=None) -> Product:
-    """Change the given fields only. `stock` goes through `stock_set` (an `adjustment` movement) and the
-    rating summary is never written here, so concurrent sales and ratings are not overwritten."""
-    for name, value in fields.items():
+def product_update(
+    *,
+    product: Product,
+    sku: str | None = None,
+    slug: str | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    price: Decimal | None = None,
+    image: str | None = None,
+    is_active: bool | None = None,
+    categories: Iterable | None = None,
+    stock: int | None = None,
+    stock_reason: str = StockMovement.Reason.ADJUSTMENT,
+    stock_reference: str = "",
+    by=None,
+) -> Product:
+    """Change the given fields only (None: unchanged). `stock` goes through `stock_set` (one movement of
+    the difference) and the rating summary is never written here, so concurrent sales and ratings are not
+    overwritten."""
+    fields = {"sku": sku, "slug": slug, "title": title, "description": description, "image": image}
+    changes = {name: value for name, value in {**fields, "is_active": is_active}.items() if value is not None}
+    if price is not None:
+        changes["price"] = to_money(price)
+    for name, value in changes.items():
         setattr(product, name, value)
-    _save_unique(product, fields, update_fields=[*fields, "updated_at"])
+    _save_unique(product, changes, update_fields=[*changes, "updated_at"])
     if categories is not None:
         _set_categories(product, categories)
     if stock is not None:
-        stock_set(product=product, stock=stock, reason=StockMovement.Reason.ADJUSTMENT, by=user)
-    product.refresh_from_db(fields=["stock", "rating_rate", "rating_count", "updated_at"])
+        stock_set(product=product, stock=stock, reason=stock_reason, reference=stock_reference, by=by)
+    product.refresh_from_db(fields=["stock", "rating_rate", "rating_count", "rating_sum", "updated_at"])
     return product
+
+
+@transaction.atomic
+def product_set_active(*, products: QuerySet[Product], is_active: bool) -> int:
+    """Activate or deactivate the products; only those whose flag changes are touched. Returns how many."""
+    return products.exclude(is_active=is_active).update(is_active=is_active, updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -257,27 +358,30 @@ def product_delete(*, product: Product) -> None:
 
 
 # --- Ratings --------------------------------------------------------------------------------------
-# The summary (rating_rate, rating_count) is updated incrementally rather than recomputed from the
-# Rating rows, because the seeded catalogue carries summaries (e.g. 3.90 over 120 ratings) that have
-# no rows behind them. Every change locks the product row first, so concurrent raters queue.
+# The summary keeps the exact sum and count of the ratings (`rating_sum`, `rating_count`) and stores the
+# average rounded to two places only for display and ordering, so it never drifts. It is updated
+# incrementally rather than recomputed from the Rating rows, because the seeded catalogue carries
+# summaries (e.g. 3.90 over 120 ratings) that have no rows behind them. Every change locks the product
+# row first, so concurrent raters queue.
 
 
 def _locked_summary(product: Product) -> tuple[Product, Decimal, int]:
-    locked = Product.objects.select_for_update().only("id", "rating_rate", "rating_count").get(pk=product.pk)
-    return locked, locked.rating_rate * locked.rating_count, locked.rating_count
+    locked = Product.objects.select_for_update().only("id", "rating_sum", "rating_count").get(pk=product.pk)
+    return locked, locked.rating_sum, locked.rating_count
 
 
 def _store_summary(product: Product, locked: Product, total: Decimal, count: int) -> Product:
-    rate = (total / count).quantize(RATE_STEP) if count > 0 else Decimal("0")
-    rate = min(max(rate, Decimal("0")), RATE_MAX)
-    Product.objects.filter(pk=locked.pk).update(rating_rate=rate, rating_count=max(count, 0))
-    product.rating_rate, product.rating_count = rate, max(count, 0)
+    count = max(count, 0)
+    total = min(max(total, Decimal("0")), Decimal(5 * count))
+    rate = (total / count).quantize(RATE_STEP, rounding=ROUND_HALF_UP) if count else Decimal("0.00")
+    Product.objects.filter(pk=locked.pk).update(rating_rate=rate, rating_count=count, rating_sum=total)
+    product.rating_rate, product.rating_count, product.rating_sum = rate, count, total
     return product
 
 
 @transaction.atomic
 def rating_set(*, product: Product, user, value: int) -> Product:
-    """Set or replace `user`'s rating: (rate*count + value)/(count+1), or (rate*count - old + value)/count."""
+    """Set or replace `user`'s rating: the sum gains `value` (and the count one), or `value - old`."""
     locked, total, count = _locked_summary(product)
     rating = Rating.objects.filter(product=locked, user=user).first()
     if rating is None:
@@ -293,7 +397,7 @@ def rating_set(*, product: Product, user, value: int) -> Product:
 
 @transaction.atomic
 def rating_delete(*, product: Product, user) -> Product:
-    """Remove `user`'s rating: (rate*count - old)/(count-1), rate 0 when no rating is left."""
+    """Remove `user`'s rating: the sum loses its value and the count one; rate 0 when no rating is left."""
     locked, total, count = _locked_summary(product)
     rating = Rating.objects.filter(product=locked, user=user).first()
     if rating is None:

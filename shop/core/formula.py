@@ -10,8 +10,6 @@ so an exported file re-imports to the same values; an unquoted formula in an imp
 
 import re
 
-from import_export.formats import base_formats
-
 TRIGGERS = ("=", "+", "-", "@")
 BLANKS = " \t\r\n"
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -54,23 +52,11 @@ def _map_dataset(dataset, func):
 
 
 class SafeExportMixin:
-    """Escapes every text cell before the file is written, and unescapes cells read on import."""
+    """For an import-export format: escapes every text cell before the file is written, and unescapes
+    cells read on import (the shop's formats are in shop.core.formats)."""
 
     def export_data(self, dataset, **kwargs):
         return super().export_data(_map_dataset(dataset, escape_cell), **kwargs)
 
     def create_dataset(self, in_stream, **kwargs):
         return _map_dataset(super().create_dataset(in_stream, **kwargs), unescape_cell)
-
-
-class SafeCSV(SafeExportMixin, base_formats.CSV):
-    pass
-
-
-class SafeXLSX(SafeExportMixin, base_formats.XLSX):
-    def create_dataset(self, in_stream):
-        return _map_dataset(base_formats.XLSX.create_dataset(self, in_stream), unescape_cell)
-
-
-#: The formats the back office offers for import and export. JSON is data, not a spreadsheet: no escaping.
-FORMATS = [SafeCSV, SafeXLSX, base_formats.JSON]

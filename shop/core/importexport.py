@@ -1,14 +1,18 @@
-"""What every import/export admin of the shop shares: formats with formula escaping, an upload size
-limit, all-or-nothing imports, and Django permissions `<app>.import_<model>` / `<app>.export_<model>`.
+"""What every import/export admin of the shop shares: the formats of shop.core.formats (formula escaping,
+a row cap), an upload size limit, all-or-nothing imports whose rows are saved through services, a clear
+message when the previewed file is gone, and Django permissions `<app>.import_<model>` / `<app>.export_<model>`.
 
 The permission codes come from settings (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import", ...); the
 permission rows themselves are created by the back office's registry (`shop.backoffice.importexport`, run by
 `setup_roles`), so no model needs a migration for them. Superusers pass every check anyway.
 """
 
+from contextlib import contextmanager
+from functools import cache
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -17,11 +21,20 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.forms import ImportForm
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
-from shop.core.formula import FORMATS, FormulaCell
+from shop.core.admin_actions import error_text
+from shop.core.exceptions import DomainError
+from shop.core.formats import FORMATS, TooManyRows
+from shop.core.formula import FormulaCell
 
 
 class LimitedImportForm(ImportForm):
-    """The import form, refusing files larger than settings.IMPORT_MAX_UPLOAD_BYTES before reading them."""
+    """The import form, refusing files larger than settings.IMPORT_MAX_UPLOAD_BYTES before reading them
+    (files with more than IMPORT_MAX_ROWS rows are refused once read, see shop.core.formats)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        size, rows = filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES), settings.IMPORT_MAX_ROWS
+        self.fields["import_file"].help_text = f"At most {size} and {rows:,} rows per file."
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -66,6 +79,32 @@ class ShopExportMixin(ExportActionMixin):
             export_data = export_data.encode(encoding)
         return export_data
 
+    def get_data_for_export(self, request, queryset, **kwargs):
+        """The dataset, titled after the exported model (the XLSX sheet's name)."""
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        model = self.choose_export_resource_class(kwargs.get("export_form"), request)._meta.model or self.model
+        data.title = str(model._meta.verbose_name_plural).capitalize()
+        return data
+
+
+class ImportFileGone(Exception):
+    """The file kept between preview and confirm is no longer there (confirmed already, expired, cleaned up)."""
+
+
+@cache
+def _checked_storage(storage_class):
+    class CheckedStorage(storage_class):
+        def read(self):
+            try:
+                data = super().read()
+            except FileNotFoundError:
+                raise ImportFileGone from None
+            if data is None:  # CacheStorage: the key expired or was removed
+                raise ImportFileGone
+            return data
+
+    return CheckedStorage
+
 
 class ShopImportExportMixin(ImportMixin, ShopExportMixin):
     """Import with a dry-run preview and confirm; an import with any bad row changes nothing."""
@@ -74,6 +113,9 @@ class ShopImportExportMixin(ImportMixin, ShopExportMixin):
     import_error_display = ("message", "row")
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
+    def get_tmp_storage_class(self):
+        return _checked_storage(super().get_tmp_storage_class())
+
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         # The preview already refused invalid rows; the confirm step must not half-apply a file
@@ -81,12 +123,37 @@ class ShopImportExportMixin(ImportMixin, ShopExportMixin):
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read (or has too many rows) is a form error; its kept copy is removed."""
+        kept = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
+        if isinstance(e, TooManyRows):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+        if kept:
+            self.get_tmp_storage_class()(name=kept).remove()
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportFileGone:
+            messages.error(
+                request,
+                "The previewed file is no longer available (imported already, or expired); nothing was changed. "
+                "Upload it again to import it.",
+            )
+        except TooManyRows as exc:
+            messages.error(request, f"{exc} Nothing was changed.")
+        return HttpResponseRedirect(self._import_url())
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             messages.error(request, "Import failed; nothing was changed. " + " | ".join(describe_errors(result)))
-            opts = self.model._meta
-            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+            return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
+
+    def _import_url(self) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
 
 
 class KeyForeignKeyWidget(ForeignKeyWidget):
@@ -100,16 +167,25 @@ class KeyForeignKeyWidget(ForeignKeyWidget):
 
 
 class KeyManyToManyWidget(ManyToManyWidget):
-    """Several related objects by natural key, separated by `separator`; any unknown key is an error."""
+    """Several related objects by natural key, separated by `separator`; any unknown key is an error.
+
+    Each key is looked up once per import (a resource works on its own copy of the widget), so a file
+    naming the same few categories on every row does not query them row by row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = {}
 
     def clean(self, value, row=None, **kwargs):
-        keys = {key.strip() for key in str(value or "").split(self.separator) if key.strip()}
-        found = self.model.objects.filter(**{f"{self.field}__in": keys})
-        missing = keys - {str(getattr(obj, self.field)) for obj in found}
+        keys = sorted({key.strip() for key in str(value or "").split(self.separator) if key.strip()})
+        unseen = [key for key in keys if key not in self.known]
+        if unseen:
+            found = self.model.objects.filter(**{f"{self.field}__in": unseen})
+            self.known.update({str(getattr(obj, self.field)): obj for obj in found})
+        missing = [key for key in keys if key not in self.known]
         if missing:
-            names = ", ".join(sorted(missing))
-            raise ValueError(f"No {self.model._meta.verbose_name} with {self.field} {names}.")
-        return found
+            raise ValueError(f"No {self.model._meta.verbose_name} with {self.field} {', '.join(missing)}.")
+        return [self.known[key] for key in keys]
 
 
 FORMULA_REFUSED = "Looks like a spreadsheet formula (starts with =, +, - or @); prefix it with ' to import it as text."
@@ -117,9 +193,15 @@ FORMULA_REFUSED = "Looks like a spreadsheet formula (starts with =, +, - or @); 
 
 class ShopResource(resources.ModelResource):
     """A ModelResource whose every bad cell becomes a field error of its row (shown in the preview),
-    many-to-many cells included; import-export itself turns some (e.g. "x" as a number) into crashes."""
+    many-to-many cells included; import-export itself turns some (e.g. "x" as a number) into crashes.
+    The cleaned many-to-many values are kept in `instance.cleaned_m2m` for the save."""
+
+    #: Validate the model's Meta.constraints row by row (one query each). A resource whose constraints only
+    #: repeat field validators, or cover columns no file sets, may skip that: the database keeps them.
+    validate_constraints = True
 
     def import_instance(self, instance, row, **kwargs):
+        instance.cleaned_m2m = {}
         errors = {}
         for field in self.get_import_fields():
             if not field.attribute or field.column_name not in row:
@@ -129,7 +211,8 @@ class ShopResource(resources.ModelResource):
                 continue
             try:
                 if isinstance(field.widget, ManyToManyWidget):
-                    field.clean(row)  # only checked here; `save_m2m` writes it once the row is saved
+                    # only checked here; `save_m2m` (or the service) writes it once the row is saved
+                    instance.cleaned_m2m[field.attribute] = field.clean(row)
                 else:
                     self.import_field(field, instance, row, **kwargs)
             except ValueError as exc:
@@ -140,3 +223,41 @@ class ShopResource(resources.ModelResource):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """As import-export's, with `validate_constraints` deciding whether Meta.constraints are checked."""
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            try:
+                instance.full_clean(
+                    exclude=errors.keys(),
+                    validate_unique=validate_unique,
+                    validate_constraints=self.validate_constraints,
+                )
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Rows are saved through services (in `do_instance_save` or `after_save_instance`): a rule they
+        enforce becomes the row's error, as a bad cell does."""
+        with service_errors():
+            super().save_instance(instance, is_create, row, **kwargs)
+
+
+@contextmanager
+def service_errors():
+    """Turn a service's DomainError into a ValidationError of the row: its field errors, else its text."""
+    try:
+        yield
+    except DomainError as exc:
+        errors = exc.extra.get("errors")
+        raise ValidationError(dict(errors) if errors else {NON_FIELD_ERRORS: [error_text(exc)]}) from None
+
+
+def adopt_saved(instance, saved) -> None:
+    """Make the row's instance the object a create service saved (its id and the values it stored)."""
+    for field in saved._meta.concrete_fields:
+        setattr(instance, field.attname, getattr(saved, field.attname))
+    instance._state.adding = False

@@ -15,6 +15,9 @@ from shop.orders.models import CHANGE_STATUS_PERMISSION, IdempotencyKey, Order, 
 from shop.orders.resources import OrderLineResource, OrderResource
 from shop.orders.services import allowed_next_statuses, order_set_status
 
+#: The change page's context for a record that is shown, never saved through its form.
+RECORD_PAGE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+
 #: Button / action label per target status, in the order they are offered.
 MOVES = {
     Order.Status.PAID: "Mark as paid",
@@ -104,8 +107,14 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
         if order is not None and self.has_change_status_permission(request, order):
             allowed = allowed_next_statuses(order, by=request.user)
             moves = [(status, label) for status, label in MOVES.items() if status in allowed]
-        extra_context = {**(extra_context or {}), "status_moves": moves}
+        extra_context = {**(extra_context or {}), "status_moves": moves, **RECORD_PAGE}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """An order is a record: its page only shows it, status moves go through `status_view`."""
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @staticmethod
     def _change_url(order):
@@ -136,3 +145,6 @@ class IdempotencyKeyAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a stored answer is replayed as it is; staff may only look at it or delete it

@@ -1,3 +1,5 @@
+from html.parser import HTMLParser
+
 from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -28,3 +30,31 @@ def changelist_formset(objects, prefix="form", **fields_per_object):
         for name, values in fields_per_object.items():
             data[f"{prefix}-{i}-{name}"] = values[i]
     return data
+
+
+class _Widgets(HTMLParser):
+    """Collects the widgets inside the change form (`<form id="<model>_form">`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.names, self.in_form = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = (attrs.get("id") or "").endswith("_form")
+        if not self.in_form:
+            return
+        if tag in ("select", "textarea") or (tag == "input" and attrs.get("type") != "hidden"):
+            self.names.append(attrs.get("name") or attrs.get("id") or tag)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+
+
+def editable_widgets(html: str) -> list[str]:
+    """Names of the inputs (submit buttons included), selects and text areas of the page's change form."""
+    parser = _Widgets()
+    parser.feed(html)
+    return parser.names

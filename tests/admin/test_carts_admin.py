@@ -6,7 +6,7 @@ from django.urls import reverse
 from shop.carts.models import Cart
 from shop.carts.services import cart_holder
 from shop.catalog.selectors import stock_reservations
-from tests.admin.helpers import changelist, messages_of, run_action, set_page_size
+from tests.admin.helpers import changelist, editable_widgets, messages_of, run_action, set_page_size
 from tests.factories import CartFactory, CartItemFactory, CartWithLinesFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,14 +99,58 @@ def test_cart_inline_delete_removes_the_line(admin_client):
     assert not cart.items.exists()
 
 
-def test_lines_of_a_closed_cart_cannot_be_changed(admin_client):
-    cart = CartFactory(status=Cart.Status.ABANDONED)
+@pytest.mark.parametrize("status", [Cart.Status.ABANDONED, Cart.Status.ORDERED])
+def test_a_cart_that_is_no_longer_open_is_read_only(admin_client, status):
+    cart = CartFactory(status=status)
     item = CartItemFactory(cart=cart, quantity=1)
+    html = admin_client.get(reverse("admin:carts_cart_change", args=[cart.pk])).content.decode()
+    assert editable_widgets(html) == ["_export-item"]  # no Save buttons, no line fields, only "export"
+    assert "items-__prefix__" not in html  # no empty form to add a line
     rows = [{"id": item.pk, "product": item.product_id, "quantity": 2}]
     response = admin_client.post(reverse("admin:carts_cart_change", args=[cart.pk]), _inline_data(cart, rows))
-    assert "only an open cart can be changed" in response.content.decode()
+    assert response.status_code == 403
     item.refresh_from_db()
     assert item.quantity == 1
+
+
+def test_an_open_cart_page_stays_editable(admin_client):
+    cart = CartFactory()
+    CartItemFactory(cart=cart)
+    widgets = editable_widgets(admin_client.get(reverse("admin:carts_cart_change", args=[cart.pk])).content.decode())
+    assert {"_save", "items-0-quantity", "items-0-product"} <= set(widgets)
+
+
+def test_the_cart_inline_reports_every_rule_of_the_cart_service(admin_client, settings):
+    """The inline's check is the service's: here the lines-per-cart limit, which it did not know before."""
+    settings.CART_MAX_LINES = 1
+    cart = CartFactory()
+    item = CartItemFactory(cart=cart, product=ProductFactory(stock=5), quantity=1)
+    extra = ProductFactory(stock=5)
+    rows = [{"id": item.pk, "product": item.product_id, "quantity": 1}, {"product": extra.pk, "quantity": 1}]
+    response = admin_client.post(reverse("admin:carts_cart_change", args=[cart.pk]), _inline_data(cart, rows))
+    assert response.status_code == 200
+    assert "at most 1 lines" in response.content.decode()
+    assert list(cart.items.values_list("product_id", flat=True)) == [item.product_id]
+
+
+def test_the_cart_inline_names_the_short_line(admin_client):
+    plenty, scarce = ProductFactory(stock=9), ProductFactory(stock=2)
+    cart = CartFactory()
+    rows = [{"product": plenty.pk, "quantity": 3}, {"product": scarce.pk, "quantity": 3}]
+    response = admin_client.post(reverse("admin:carts_cart_change", args=[cart.pk]), _inline_data(cart, rows))
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert [form.errors.get("quantity") for form in formset.forms] == [None, ["Only 2 available."]]
+    assert not cart.items.exists()
+
+
+def test_cart_totals_have_two_places_on_every_database(admin_client):
+    cart = CartFactory()
+    CartItemFactory(cart=cart, product=ProductFactory(price=Decimal("399.02")), quantity=2)
+    CartFactory()
+    response = admin_client.get(changelist(Cart))
+    assert sorted(str(c.total) for c in response.context["cl"].result_list) == ["0.00", "798.04"]
+    assert ">798.04<" in response.content.decode()
+    assert "798.040" not in response.content.decode()
 
 
 def test_clear_action_empties_the_carts(admin_client):

@@ -3,7 +3,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from shop.catalog import admin as catalog_admin
 from shop.catalog.models import Category, Product, StockMovement
+from shop.catalog.services import product_create
 from tests.admin.helpers import changelist, changelist_formset, messages_of, run_action, set_page_size
 from tests.factories import CategoryFactory, ProductFactory, RatingFactory
 
@@ -197,7 +199,7 @@ def test_deleting_a_category_with_products_is_refused_with_a_message(admin_clien
     ProductFactory(categories=[category])
     response = admin_client.post(reverse("admin:catalog_category_delete", args=[category.pk]), {"post": "yes"})
     assert response.status_code == 302
-    assert "still have products" in " ".join(messages_of(response))
+    assert "Shoes (1 product(s))" in " ".join(messages_of(response))
     assert Category.objects.filter(pk=category.pk).exists()
 
 
@@ -205,7 +207,7 @@ def test_bulk_delete_of_categories_is_refused_when_one_has_products(admin_client
     empty, used = CategoryFactory(), CategoryFactory(name="Used")
     ProductFactory(categories=[used])
     response = run_action(admin_client, Category, "delete_selected", [empty, used], post="yes")
-    assert "Used (1)" in " ".join(messages_of(response))
+    assert "Used (1 product(s))" in " ".join(messages_of(response))
     assert Category.objects.count() == 2
 
 
@@ -270,3 +272,116 @@ def test_products_never_stocked_or_sold_are_deleted_from_the_admin(admin_client)
     single = ProductFactory(stock=0)
     admin_client.post(reverse("admin:catalog_product_delete", args=[single.pk]), {"post": "yes"})
     assert not Product.objects.filter(pk=single.pk).exists()
+
+
+# --- Rules that live in the services -----------------------------------------------------------------
+
+
+def test_activating_counts_only_products_that_change_and_leaves_the_others_untouched(admin_client):
+    active, inactive = ProductFactory(is_active=True), ProductFactory(is_active=False)
+    before = Product.objects.get(pk=active.pk).updated_at
+    response = run_action(admin_client, Product, "activate", [active, inactive])
+    assert "1 product(s) activated (1 already active)." in messages_of(response)
+    assert Product.objects.get(pk=inactive.pk).is_active
+    assert Product.objects.get(pk=active.pk).updated_at == before
+
+
+@pytest.mark.parametrize("price", ["-0", "-0.00"])
+def test_a_negative_zero_price_from_the_admin_is_stored_as_zero(admin_client, price):
+    data = {"title": "Free", "slug": "free", "sku": "FREE-1", "price": price, "stock": "0", "is_active": "on"}
+    for prefix in ("stock_movements", "ratings"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    assert admin_client.post(reverse("admin:catalog_product_add"), data).status_code == 302
+    product = Product.objects.get(sku="FREE-1")
+    assert str(product.price) == "0.00"
+    other = ProductFactory(price=Decimal("5.00"))
+    admin_client.post(changelist(Product), changelist_formset([other], price=[price], stock=["10"], is_active=["on"]))
+    assert str(Product.objects.get(pk=other.pk).price) == "0.00"
+
+
+def test_a_product_added_in_the_admin_gets_its_categories_through_the_service(admin_client, superuser, monkeypatch):
+    calls = []
+    monkeypatch.setattr(catalog_admin, "product_create", lambda **kw: calls.append(kw) or product_create(**kw))
+    shoes = CategoryFactory()
+    data = {"title": "New", "slug": "new", "sku": "NEW-2", "price": "2.00", "stock": "3", "categories": [shoes.pk]}
+    for prefix in ("stock_movements", "ratings"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = admin_client.post(reverse("admin:catalog_product_add"), data)
+    assert response.status_code == 302
+    product = Product.objects.get(sku="NEW-2")
+    assert list(product.categories.all()) == [shoes]
+    assert list(product.stock_movements.values_list("delta", "reason", "user")) == [(3, "initial", superuser.pk)]
+    assert response.url == reverse("admin:catalog_product_changelist")
+    assert [(call["sku"], call["stock"], list(call["categories"])) for call in calls] == [("NEW-2", 3, [shoes])]
+
+
+@pytest.mark.parametrize("delta", [str(2**31), str(-(2**31)), str(2**63), "99999999999999999999999"])
+def test_adjust_stock_refuses_amounts_beyond_the_stock_column(admin_client, delta):
+    product = ProductFactory(stock=10)
+    response = run_action(admin_client, Product, "adjust_stock", [product], apply="1", delta=delta, reason="adjustment")
+    assert response.status_code == 200
+    assert response.context["form"].errors["delta"]
+    assert Product.objects.get(pk=product.pk).stock == 10
+
+
+def test_adjust_stock_refuses_a_total_beyond_the_stock_column(admin_client):
+    product = ProductFactory(stock=10)
+    response = run_action(
+        admin_client, Product, "adjust_stock", [product], apply="1", delta=str(2**31 - 1), reason="adjustment"
+    )
+    assert "Stock cannot exceed 2,147,483,647 units." in " ".join(messages_of(response))
+    assert Product.objects.get(pk=product.pk).stock == 10
+
+
+def test_deleting_a_category_with_subcategories_is_refused_with_the_service_message(admin_client):
+    parent = CategoryFactory(name="Clothes")
+    CategoryFactory(parent=parent)
+    response = admin_client.post(reverse("admin:catalog_category_delete", args=[parent.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert "Clothes (subcategories)" in " ".join(messages_of(response))
+    assert Category.objects.filter(pk=parent.pk).exists()
+
+
+def test_bulk_delete_of_a_parent_with_its_subcategories_deletes_them_all(admin_client):
+    parent = CategoryFactory()
+    child = CategoryFactory(parent=parent)
+    response = run_action(admin_client, Category, "delete_selected", [parent, child], post="yes")
+    assert response.status_code == 302
+    assert not Category.objects.exists()
+
+
+def test_view_site_leads_to_the_api_docs(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert '<a href="/api/v1/docs/">View site</a>' in html
+    assert admin_client.get("/api/v1/docs/").status_code == 200
+
+
+def _category_form(category, **changes):
+    return {"name": category.name, "slug": category.slug, "parent": "", "description": "", **changes}
+
+
+def test_moving_a_category_under_its_own_subcategory_is_a_form_error(admin_client):
+    root = CategoryFactory(slug="root")
+    child = CategoryFactory(slug="child", parent=root)
+    url = reverse("admin:catalog_category_change", args=[root.pk])
+    response = admin_client.post(url, _category_form(root, parent=child.pk))
+    assert response.status_code == 200
+    assert "cannot be placed under itself or one of its subcategories" in response.content.decode()
+    root.refresh_from_db()
+    assert (root.parent_id, root.path) == (None, "root")
+
+
+def test_categories_are_added_and_moved_through_the_services(admin_client):
+    clothes = CategoryFactory(slug="clothes")
+    response = admin_client.post(
+        reverse("admin:catalog_category_add"), {"name": "Shirts", "slug": "shirts", "parent": clothes.pk}
+    )
+    assert response.status_code == 302
+    shirts = Category.objects.get(slug="shirts")
+    assert shirts.path == "clothes/shirts"
+    other = CategoryFactory(slug="other")
+    admin_client.post(
+        reverse("admin:catalog_category_change", args=[shirts.pk]), _category_form(shirts, parent=other.pk)
+    )
+    shirts.refresh_from_db()
+    assert (shirts.parent, shirts.path) == (other, "other/shirts")

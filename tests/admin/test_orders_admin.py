@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from shop.orders.models import Order, OrderItem
-from tests.admin.helpers import changelist, messages_of, run_action, set_page_size
+from shop.orders.models import IdempotencyKey, Order, OrderItem
+from tests.admin.helpers import changelist, editable_widgets, messages_of, run_action, set_page_size
 from tests.factories import OrderFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,23 @@ def test_orders_cannot_be_added_or_deleted(admin_client):
     order, _ = _order()
     assert admin_client.get(reverse("admin:orders_order_add")).status_code == 403
     assert admin_client.get(reverse("admin:orders_order_delete", args=[order.pk])).status_code == 403
+
+
+def test_order_page_is_read_only_without_save_buttons(admin_client):
+    order, _ = _order(status="paid")
+    url = reverse("admin:orders_order_change", args=[order.pk])
+    html = admin_client.get(url).content.decode()
+    assert editable_widgets(html) == ["_export-item"]  # no Save buttons or fields, only "export this order"
+    assert 'value="shipped"' in html  # the status moves stay
+    response = admin_client.post(url, {"shipping_city": "Elsewhere", "_save": "Save"})
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.status == "paid"
+
+
+def test_idempotency_key_page_is_read_only(admin_client, customer):
+    key = IdempotencyKey.objects.create(
+        user=customer, key="k-1", request_fingerprint="f", expires_at=timezone.now() + timezone.timedelta(hours=1)
+    )
+    html = admin_client.get(reverse("admin:orders_idempotencykey_change", args=[key.pk])).content.decode()
+    assert editable_widgets(html) == []

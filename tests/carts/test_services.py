@@ -216,16 +216,6 @@ def test_only_open_carts_change(customer, status, product):
         )
 
 
-def test_set_item_quantity_adds_updates_and_removes(customer, product):
-    cart = CartFactory(user=customer)
-    services.cart_set_item_quantity(cart=cart, product=product, quantity=2)
-    assert lines(cart) == {product.pk: 2}
-    services.cart_set_item_quantity(cart=cart, product=product, quantity=7)
-    assert lines(cart) == {product.pk: 7}
-    services.cart_set_item_quantity(cart=cart, product=product, quantity=0)
-    assert lines(cart) == {}
-
-
 def test_clear_empties_keeps_the_cart_open_and_releases_its_reservations(customer):
     product = ProductFactory(stock=3)
     cart = CartWithLinesFactory(user=customer, lines=[(product, 3)])

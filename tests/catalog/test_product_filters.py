@@ -106,6 +106,13 @@ def test_is_active_filter_is_refused_to_non_staff(request, client_name):
     assert errors == {"is_active": ["Only staff may filter on is_active."]}
 
 
+def test_slug_filter_finds_the_product_with_that_slug(api_client, shelves):
+    ProductFactory(slug="blue-shirt-xl")
+    shirt = ProductFactory(slug="blue-shirt")
+    assert ids(api_client.get(URL, {"slug": "blue-shirt"})) == [shirt.pk]
+    assert ids(api_client.get(URL, {"slug": "blue"})) == []
+
+
 def test_search_covers_title_description_and_sku(api_client):
     by_title = ProductFactory(title="Blue backpack")
     by_description = ProductFactory(description="Fits a backpack strap")

@@ -246,3 +246,14 @@ def test_a_malformed_json_body_is_a_problem(staff_client):
 def test_a_form_body_is_an_unsupported_media_type(staff_client):
     response = staff_client.post(URL, new_product_payload(), format="multipart")
     assert_problem(response, 415, "unsupported_media_type")
+
+
+@pytest.mark.parametrize("price", ["-0", "-0.00"])
+def test_a_negative_zero_price_is_stored_and_shown_as_zero(staff_client, product, price):
+    created = staff_client.post(URL, new_product_payload(price=price), format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["price"] == "0.00"
+    assert str(Product.objects.get(pk=created.json()["id"]).price) == "0.00"
+    changed = staff_client.patch(detail(product), {"price": price}, format="json")
+    assert changed.json()["price"] == "0.00"
+    assert str(Product.objects.get(pk=product.pk).price) == "0.00"

@@ -27,8 +27,8 @@ from tests.factories import (
 pytestmark = BROWSER_MARKS
 
 
-def open_admin_as(browser, live_server, user):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def open_admin_as(browser, live_server, user, viewport=None):
+    context = browser.new_context(base_url=live_server.url, viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto("/admin/login/")
@@ -152,3 +152,31 @@ def test_move_an_order_to_shipped(page):
     assert order.status == Order.Status.SHIPPED
     assert order.history.get().changed_by.email == "boss@example.com"
     shot(page, "order-shipped")
+
+
+@pytest.fixture
+def laptop_page(browser, live_server, transactional_db):
+    """A superuser on a 1366 px wide screen, the shop's FakeStore catalogue loaded (long real titles)."""
+    call_command("seed_fixtures", stdout=io.StringIO())
+    superuser = UserFactory(email="laptop@example.com", is_staff=True, is_superuser=True)
+    context, page = open_admin_as(browser, live_server, superuser, viewport={"width": 1366, "height": 768})
+    yield page
+    context.close()
+
+
+def columns_off_screen(page) -> list[str]:
+    """The changelist's column headers that end beyond the window or beyond the list's box (which scrolls
+    sideways, so they are hidden until one scrolls)."""
+    box = page.locator("#changelist .results").bounding_box()
+    limit = min(page.viewport_size["width"], box["x"] + box["width"]) + 1
+    headers = page.locator("#result_list thead th")
+    boxes = [(headers.nth(i).get_attribute("class"), headers.nth(i).bounding_box()) for i in range(headers.count())]
+    return [name for name, header in boxes if header["x"] + header["width"] > limit]
+
+
+@pytest.mark.parametrize("path", ["/admin/catalog/product/", "/admin/catalog/stockmovement/"])
+def test_lists_fit_a_1366_px_screen(laptop_page, path):
+    laptop_page.goto(path)
+    assert laptop_page.locator("#result_list tbody tr").count() == 20
+    shot(laptop_page, f"1366-{path.strip('/').replace('/', '-')}")
+    assert columns_off_screen(laptop_page) == []

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from shop.accounts import services
+from shop.accounts import selectors, services
 from shop.accounts.api.filters import AddressFilter, UserFilter
 from shop.accounts.api.serializers import (
     AddressSerializer,
@@ -93,8 +93,7 @@ class UserViewSet(viewsets.ModelViewSet):
     ordering_fields = ("id", "email", "date_joined")
 
     def get_queryset(self):
-        users = User.objects.order_by("id")
-        return users if sees_all(self.request.user, User) else users.filter(pk=self.request.user.pk)
+        return selectors.user_list(user=self.request.user)
 
     def get_serializer_class(self):
         return _serializer_for(self, User, StaffUserSerializer, UserSerializer)
@@ -165,10 +164,7 @@ class AddressViewSet(viewsets.ModelViewSet):
     ordering_fields = ("id", "created_at", "city", "country")
 
     def get_queryset(self):
-        addresses = Address.objects.order_by("id")
-        if sees_all(self.request.user, Address):
-            return addresses
-        return addresses.filter(user_id=self.request.user.pk)
+        return selectors.address_list(user=self.request.user)
 
     def get_serializer_class(self):
         return _serializer_for(self, Address, StaffAddressSerializer, AddressSerializer)

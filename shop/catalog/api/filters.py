@@ -1,4 +1,5 @@
-"""Query filters of the catalog lists. Every value is validated: a bad one is a 400 (shop.core.filters)."""
+"""Query filters of the catalog lists. Every value is validated: a bad one is a 400 (shop.core.filters); the
+filtering itself is `shop.catalog.selectors.product_filter`."""
 
 from django import forms
 from django_filters import rest_framework as filters
@@ -6,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 
 from shop.catalog.api.fields import parse_ids, unknown_category_message
 from shop.catalog.models import Category, Product
+from shop.catalog.selectors import product_filter
 from shop.core.filters import StrictBooleanFilter
 from shop.core.permissions import sees_all
 
@@ -61,43 +63,29 @@ class ProductFilterForm(forms.Form):
         return cleaned
 
 
-def _in_categories(queryset, category_ids):
-    """Products in any of the categories, without the duplicates a join on the M2M would give."""
-    links = Product.categories.through.objects.filter(category_id__in=category_ids).values("product_id")
-    return queryset.filter(pk__in=links)
-
-
 class ProductFilterSet(filters.FilterSet):
-    category = CategoryRefFilter(method="filter_category", help_text="A category id or slug.")
+    """Validates and documents the query; the filtering itself is `selectors.product_filter`."""
+
+    category = CategoryRefFilter(help_text="A category id or slug.")
     category_ids = CategoryIdsFilter(
-        method="filter_category_ids",
-        help_text="Comma-separated category ids (any of); an unknown id is a 400 naming it.",
+        help_text="Comma-separated category ids (any of); an unknown id is a 400 naming it."
     )
     price_min = filters.NumberFilter(field_name="price", lookup_expr="gte", min_value=0)
     price_max = filters.NumberFilter(field_name="price", lookup_expr="lte", min_value=0)
-    in_stock = StrictBooleanFilter(method="filter_in_stock", help_text="true: stock > 0; false: stock = 0.")
-    is_active = StrictBooleanFilter(
-        method="filter_is_active", help_text="Staff only (others get a 400): active or inactive products."
-    )
+    in_stock = StrictBooleanFilter(help_text="true: stock > 0; false: stock = 0.")
+    is_active = StrictBooleanFilter(help_text="Staff only (others get a 400): active or inactive products.")
+    slug = filters.CharFilter(help_text="The product's slug (exact).")
 
     class Meta:
         model = Product
-        fields = ("category", "category_ids", "price_min", "price_max", "in_stock", "is_active")
+        fields = ("category", "category_ids", "price_min", "price_max", "in_stock", "is_active", "slug")
         form = ProductFilterForm
 
-    def filter_category(self, queryset, name, value):
-        return _in_categories(queryset, [value])
-
-    def filter_category_ids(self, queryset, name, value):
-        return _in_categories(queryset, value)
-
-    def filter_in_stock(self, queryset, name, value):
-        return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
-
-    def filter_is_active(self, queryset, name, value):
-        if not sees_all(getattr(self.request, "user", None), Product):
+    def filter_queryset(self, queryset):
+        values = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        if "is_active" in values and not sees_all(getattr(self.request, "user", None), Product):
             raise ValidationError({"is_active": ["Only staff may filter on is_active."]})
-        return queryset.filter(is_active=value)
+        return product_filter(queryset, **values)
 
 
 class CategoryFilterSet(filters.FilterSet):

@@ -3,10 +3,8 @@
 from rest_framework import serializers
 
 from shop.catalog.api.fields import CategoryIdsField
-from shop.catalog.models import Category, Product
+from shop.catalog.models import MAX_STOCK, Category, Product
 from shop.core.serializers import StrictModelSerializer, StrictSerializer
-
-MAX_STOCK = 2_147_483_647  # the PostgreSQL integer column's upper bound
 
 
 class CategorySerializer(StrictModelSerializer):

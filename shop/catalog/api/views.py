@@ -1,6 +1,7 @@
-"""Catalog endpoints. Views stay thin: visibility in get_queryset, state changes in shop.catalog.services."""
+"""Catalog endpoints. Views stay thin: reads through shop.catalog.selectors, state changes through
+shop.catalog.services."""
 
-from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -8,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from shop.catalog import services
+from shop.catalog import selectors, services
 from shop.catalog.api.filters import CategoryFilterSet, ProductFilterSet
 from shop.catalog.api.serializers import (
     CategorySerializer,
@@ -16,8 +17,8 @@ from shop.catalog.api.serializers import (
     ProductSerializer,
     RatingInputSerializer,
 )
-from shop.catalog.models import ADJUST_STOCK_PERMISSION, Category, Product, Rating
-from shop.core.permissions import ModelPermissionsOrReadOnly, sees_all
+from shop.catalog.models import ADJUST_STOCK_PERMISSION
+from shop.core.permissions import ModelPermissionsOrReadOnly
 from shop.core.schema import problem_responses
 
 CATEGORY_IDS_PARAMETER = OpenApiParameter(
@@ -35,12 +36,14 @@ class CategoryViewSet(viewsets.ModelViewSet):
     """Categories: anyone reads; writes need `catalog.add_/change_/delete_category`. A category with products
     or subcategories cannot be deleted (409), and a parent that would make a cycle is refused (400)."""
 
-    queryset = Category.objects.all()
     serializer_class = CategorySerializer
     permission_classes = (ModelPermissionsOrReadOnly,)
     filterset_class = CategoryFilterSet
     search_fields = ("name", "slug")
     ordering_fields = ("name",)
+
+    def get_queryset(self):
+        return selectors.category_list()
 
     def perform_create(self, serializer):
         serializer.instance = services.category_create(**serializer.validated_data)
@@ -50,11 +53,6 @@ class CategoryViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.category_delete(category=instance)
-
-
-def _split_product_data(validated: dict) -> dict:
-    fields = dict(validated)
-    return {"categories": fields.pop("categories", None), "stock": fields.pop("stock", None), "fields": fields}
 
 
 @extend_schema_view(
@@ -69,7 +67,6 @@ class ProductViewSet(viewsets.ModelViewSet):
     writes need `catalog.add_/change_/delete_product`, and changing `stock` also `catalog.adjust_stock`.
     A change of `stock` is recorded as an `adjustment` stock movement; the rating summary is read-only here."""
 
-    queryset = Product.objects.all()
     serializer_class = ProductSerializer
     permission_classes = (ModelPermissionsOrReadOnly,)
     filterset_class = ProductFilterSet
@@ -78,33 +75,29 @@ class ProductViewSet(viewsets.ModelViewSet):
     ordering_field_map = {"rating": "rating_rate"}
 
     def get_queryset(self):
-        queryset = Product.objects.prefetch_related(
-            Prefetch("categories", queryset=Category.objects.only("id").order_by("pk"))
-        )
-        if not sees_all(self.request.user, Product):
-            queryset = queryset.filter(is_active=True)
-        return queryset
+        return selectors.product_list(user=self.request.user)
 
     def filter_queryset(self, queryset):
         """Filters, search and ordering shape lists; a single product is found by its id alone."""
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
+    def get_object(self):
+        product = selectors.product_get(user=self.request.user, pk=self.kwargs["pk"])
+        if product is None:
+            raise Http404
+        self.check_object_permissions(self.request, product)
+        return product
+
     def perform_create(self, serializer):
-        parts = _split_product_data(serializer.validated_data)
-        serializer.instance = services.product_create(
-            fields=parts["fields"],
-            categories=parts["categories"] or (),
-            stock=parts["stock"] or 0,
-            user=self.request.user,
-        )
+        serializer.instance = services.product_create(**serializer.validated_data, by=self.request.user)
 
     def perform_update(self, serializer):
-        parts = _split_product_data(serializer.validated_data)
-        if parts["stock"] not in (None, serializer.instance.stock) and not self.request.user.has_perm(
+        data = serializer.validated_data
+        if data.get("stock") not in (None, serializer.instance.stock) and not self.request.user.has_perm(
             ADJUST_STOCK_PERMISSION
         ):
             raise PermissionDenied("Changing stock needs the permission catalog.adjust_stock.")
-        serializer.instance = services.product_update(product=serializer.instance, **parts, user=self.request.user)
+        serializer.instance = services.product_update(product=serializer.instance, **data, by=self.request.user)
 
     def perform_destroy(self, instance):
         services.product_delete(product=instance)
@@ -135,9 +128,5 @@ class ProductViewSet(viewsets.ModelViewSet):
         return Response(ProductRatingSerializer(self._rating_summary(product)).data)
 
     def _rating_summary(self, product) -> dict:
-        mine = None
-        if self.request.user.is_authenticated:
-            mine = (
-                Rating.objects.filter(product=product, user=self.request.user).values_list("value", flat=True).first()
-            )
+        mine = selectors.rating_value(product=product, user=self.request.user)
         return {"rate": product.rating_rate, "count": product.rating_count, "mine": mine}

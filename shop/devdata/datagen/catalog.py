@@ -84,7 +84,7 @@ def _product(rng: random.Random, n: int, count: int) -> Product:
     title = f"{adjective} {material} {noun}"
     rated = rng.randint(0, 400) if rng.random() < 0.8 else 0
     created = spread(CATALOG_START, CATALOG_SPAN, n, count)
-    return Product(
+    product = Product(
         sku=f"GEN-{n + 1:07d}",
         slug=f"{slugify(title)}-{n + 1}",
         title=title,
@@ -98,6 +98,8 @@ def _product(rng: random.Random, n: int, count: int) -> Product:
         created_at=created,
         updated_at=created,
     )
+    product.rating_sum = product.rating_rate * product.rating_count
+    return product
 
 
 def _links(rng: random.Random, products: list[Product], category_ids: list[int]) -> list:

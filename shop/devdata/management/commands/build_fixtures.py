@@ -78,6 +78,7 @@ def build_products(products: list[dict], category_ids: dict[str, int]) -> list[d
                 is_active=True,
                 rating_rate=_money(item["rating"]["rate"]),
                 rating_count=count,
+                rating_sum=_money(Decimal(_money(item["rating"]["rate"])) * count),
                 created_at=CATALOG_DATE,
                 updated_at=CATALOG_DATE,
             )

@@ -1,0 +1,49 @@
+"""The catalog's reads, shared by the API, the admin and the exports."""
+
+from decimal import Decimal
+
+import pytest
+
+from shop.catalog import selectors
+from shop.catalog.services import rating_set
+from tests.factories import CategoryFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_product_list_shows_customers_active_products_and_staff_all(customer, staff):
+    active, inactive = ProductFactory(is_active=True), ProductFactory(is_active=False)
+    assert list(selectors.product_list(user=customer)) == [active]
+    assert list(selectors.product_list(user=None)) == [active]
+    assert list(selectors.product_list(user=staff)) == [active, inactive]
+
+
+def test_product_list_applies_the_filters():
+    shoes = CategoryFactory()
+    cheap = ProductFactory(slug="cheap", price=Decimal("1.00"), categories=[shoes], stock=0)
+    ProductFactory(slug="dear", price=Decimal("99.00"), categories=[shoes])
+    ProductFactory(slug="other", price=Decimal("1.00"))
+    filters = {"category": shoes.pk, "price_max": Decimal("5"), "in_stock": False, "slug": "cheap"}
+    assert list(selectors.product_list(filters=filters)) == [cheap]
+
+
+def test_product_get_is_none_for_a_hidden_or_impossible_id(customer, staff):
+    hidden = ProductFactory(is_active=False)
+    assert selectors.product_get(user=customer, pk=hidden.pk) is None
+    assert selectors.product_get(user=staff, pk=hidden.pk) == hidden
+    assert selectors.product_get(user=staff, pk="not-an-id") is None
+
+
+def test_categories_are_counted_by_their_products():
+    shoes, empty = CategoryFactory(slug="shoes"), CategoryFactory(slug="empty")
+    ProductFactory.create_batch(2, categories=[shoes])
+    counts = {c.slug: c.n_products for c in selectors.category_list_with_product_counts()}
+    assert counts == {"shoes": 2, "empty": 0}
+    assert {shoes, empty} == set(selectors.category_list())
+
+
+def test_rating_value_is_the_callers_own(customer, other_customer):
+    product = ProductFactory()
+    rating_set(product=product, user=customer, value=3)
+    assert selectors.rating_value(product=product, user=customer) == 3
+    assert selectors.rating_value(product=product, user=other_customer) is None
