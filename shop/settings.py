@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "auditlog",  # before shop.backoffice, whose admin replaces auditlog's
     "shop.core",
     "shop.accounts",
     "shop.catalog",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shop.backoffice.audit.context.AuditMiddleware",  # actor and source of audit entries
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -245,6 +247,12 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = (
     "import_export.tmp_storages.CacheStorage" if REDIS_URL else "import_export.tmp_storages.MediaStorage"
 )
+
+# --- Audit log (django-auditlog; what is tracked: shop/backoffice/audit/tracking.py) -----------------
+AUDITLOG_STORE_JSON_CHANGES = True  # diffs as JSON values (numbers, booleans, null), not their str()
+AUDITLOG_DISABLE_ON_RAW_SAVE = True  # loading fixtures is not a change anybody made
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # the correlation id leads to the request's log line instead
+AUDITLOG_CID_GETTER = "shop.backoffice.audit.context.correlation_id"
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

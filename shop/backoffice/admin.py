@@ -1,5 +1,8 @@
 """Admin pieces that join several domains, so they live above all of them.
 
+The audit log's admin is registered last: it gives every audited model's admin (this one included) the
+audit History.
+
 The customer page links to the customer's carts and orders: accounts sits below carts and orders and cannot
 name them, so the back office replaces the accounts user admin with one that adds the links.
 """
@@ -10,6 +13,7 @@ from django.utils.html import format_html
 
 from shop.accounts.admin import UserAdmin
 from shop.accounts.models import User
+from shop.backoffice.audit import admin as audit_admin
 
 
 class CustomerAdmin(UserAdmin):
@@ -30,3 +34,4 @@ class CustomerAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, CustomerAdmin)
+audit_admin.register(admin.site)

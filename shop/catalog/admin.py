@@ -7,7 +7,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from shop.catalog.models import Category, Product, Rating, StockMovement
@@ -219,12 +218,12 @@ class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
 
     @admin.action(permissions=["change"], description="Activate selected products")
     def activate(self, request, queryset):
-        count = queryset.update(is_active=True, updated_at=timezone.now())
+        count = _set_active(queryset, True)
         self.message_user(request, f"{count} product(s) activated.", messages.SUCCESS)
 
     @admin.action(permissions=["change"], description="Deactivate selected products")
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False, updated_at=timezone.now())
+        count = _set_active(queryset, False)
         self.message_user(request, f"{count} product(s) deactivated.", messages.SUCCESS)
 
     @admin.action(permissions=["change"], description="Adjust stock of selected products…")
@@ -239,6 +238,15 @@ class ProductAdmin(ShopImportExportMixin, admin.ModelAdmin):
                 self.message_user(request, f"Stock of {queryset.count()} product(s) adjusted.", messages.SUCCESS)
             return None
         return render_action_form(self, request, queryset, form, action="adjust_stock", title="Adjust stock")
+
+
+@transaction.atomic
+def _set_active(queryset, active: bool) -> int:
+    """Each product saved through `product_update`, so the audit log records who switched which one."""
+    products = list(queryset.exclude(is_active=active).order_by("pk"))
+    for product in products:
+        product_update(product=product, fields={"is_active": active})
+    return len(products)
 
 
 @transaction.atomic

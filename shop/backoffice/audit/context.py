@@ -1,0 +1,110 @@
+"""Who is acting and through which door, for the audit entries written meanwhile.
+
+A request is wrapped by `AuditMiddleware`: `/admin/` is `admin` (the import-export views `import`), every
+other path `api`. The actor is read from the request when an entry is written, not when the request
+arrives: DRF authenticates a JWT inside the view and then sets `request.user` on the Django request too, so
+API writes get their user although Django's middleware saw an anonymous one. Outside a request the source
+is the process's own (`shell`, `command` or `task`) unless code declares it with `audit_context()`.
+"""
+
+import contextlib
+import sys
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import models
+from django.utils.functional import SimpleLazyObject, empty
+
+from shop.core.logging import trace_id_var
+
+ADMIN_PREFIX = "/admin/"
+IMPORT_VIEWS = ("_import", "_process_import")  # django-import-export's admin url names end so
+SHELL_COMMANDS = frozenset({"shell", "shell_plus"})
+
+
+class Source(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    API = "api", "API"
+    IMPORT = "import", "Import"
+    SHELL = "shell", "Shell"
+    COMMAND = "command", "Command"
+    TASK = "task", "Task"
+
+
+@dataclass
+class AuditScope:
+    source: str
+    actor: object = None  # a user, or None: then the request's user (if any) acts
+    request: object = None
+
+
+_scope: ContextVar[AuditScope | None] = ContextVar("audit_scope", default=None)
+
+
+def process_source(argv=None) -> str:
+    """The source of work done outside any request: a Celery worker, `manage.py shell` or another command."""
+    argv = sys.argv if argv is None else argv
+    program = Path(argv[0]).name if argv else ""
+    if program.startswith("celery"):
+        return Source.TASK
+    if len(argv) > 1 and argv[1] in SHELL_COMMANDS:
+        return Source.SHELL
+    return Source.COMMAND
+
+
+@contextlib.contextmanager
+def audit_context(*, source: str, actor=None, request=None):
+    """Entries written inside are stamped with `source` and `actor` (e.g. a task importing for a user)."""
+    token = _scope.set(AuditScope(source=Source(source), actor=actor, request=request))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_source() -> str:
+    scope = _scope.get()
+    return scope.source if scope else process_source()
+
+
+def current_actor():
+    """The acting user or None. A request's user is only read if something already resolved it (the admin,
+    DRF's authentication), so stamping an entry never costs a session query of its own."""
+    scope = _scope.get()
+    if scope is None:
+        return None
+    if scope.actor is not None:
+        return scope.actor
+    user = scope.request.__dict__.get("user") if scope.request is not None else None
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+        return None
+    return user if user.is_authenticated else None
+
+
+def request_source(request) -> str:
+    return Source.ADMIN if request.path.startswith(ADMIN_PREFIX) else Source.API
+
+
+class AuditMiddleware:
+    """Sets the audit scope of each request (after AuthenticationMiddleware); the import-export admin views
+    switch it to `import` once the URL is resolved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_context(source=request_source(request), request=request):
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        scope = _scope.get()
+        url_name = getattr(request.resolver_match, "url_name", "") or ""
+        if scope is not None and scope.source == Source.ADMIN and url_name.endswith(IMPORT_VIEWS):
+            scope.source = Source.IMPORT
+        return None
+
+
+def correlation_id() -> str | None:
+    """AUDITLOG_CID_GETTER: an entry's correlation id is the trace id of the request (or None)."""
+    return trace_id_var.get()
