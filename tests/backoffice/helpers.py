@@ -20,11 +20,11 @@ def source(entry) -> str:
 
 def product_form(product, **changes) -> dict:
     """The product change form as the page posts it (read-only inlines empty)."""
+    categories = [c.pk for c in product.categories.all()] if product.pk else []
     data = {
         "title": product.title, "slug": product.slug, "sku": product.sku, "description": product.description,
-        "image": product.image, "categories": [c.pk for c in product.categories.all()] if product.pk else [], "price": str(product.price),
-        "stock": str(product.stock), "stock_movements-TOTAL_FORMS": 0, "stock_movements-INITIAL_FORMS": 0,
-        "ratings-TOTAL_FORMS": 0, "ratings-INITIAL_FORMS": 0,
+        "image": product.image, "categories": categories, "price": str(product.price), "stock": str(product.stock),
+        "stock_movements-TOTAL_FORMS": 0, "stock_movements-INITIAL_FORMS": 0, "ratings-TOTAL_FORMS": 0, "ratings-INITIAL_FORMS": 0,
     }  # fmt: skip
     if product.is_active:
         data["is_active"] = "on"

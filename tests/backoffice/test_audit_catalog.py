@@ -38,7 +38,9 @@ def test_admin_product_form_logs_a_stock_change_from_the_ledger_with_its_reason(
 def test_admin_product_form_logs_categories_added_and_removed(admin_client, superuser):
     old, new = CategoryFactory(name="Old"), CategoryFactory(name="New")
     product = ProductFactory(categories=[old])
-    admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), product_form(product, categories=[new.pk]))
+    admin_client.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), product_form(product, categories=[new.pk])
+    )
     changes = [e.changes["categories"] for e in entries_of(product) if "categories" in e.changes][-2:]
     assert {(c["operation"], tuple(c["objects"])) for c in changes} == {("delete", ("Old",)), ("add", ("New",))}
 
@@ -111,7 +113,7 @@ def test_admin_import_logs_created_and_updated_products_as_import(admin_client, 
     response = import_file(admin_client, Product, HEADER + "NEW,new,New,,2.50,,5,1,shoes\nOLD,old,Old,,9.99,,3,1,\n")
     assert response.status_code == 302
     new_entries = entries_of(Product.objects.get(sku="NEW"))
-    assert [e.action for e in new_entries][0] == LogEntry.Action.CREATE
+    assert new_entries[0].action == LogEntry.Action.CREATE
     assert {"stock": [0, 5]} in [e.changes for e in new_entries]
     old_changes = [e.changes for e in entries_of(old)][-2:]
     assert old_changes == [{"price": ["1.00", "9.99"]}, {"stock": [10, 3]}]

@@ -6,7 +6,6 @@ users with the audit permission, and Django's own action history to everyone els
 """
 
 from auditlog.models import LogEntry
-from auditlog.registry import auditlog
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
@@ -26,6 +25,7 @@ from shop.backoffice.audit.selectors import (
     entries_visible_to,
     visible_content_types,
 )
+from shop.backoffice.audit.tracking import TRACKED
 from shop.catalog.models import Product
 
 HISTORY_PER_PAGE = 50
@@ -65,7 +65,9 @@ class ModelFilter(admin.SimpleListFilter):
     parameter_name = "model"
 
     def lookups(self, request, model_admin):
-        return [(str(ct.pk), capfirst(ct.model_class()._meta.verbose_name)) for ct in visible_content_types(request.user)]
+        return [
+            (str(ct.pk), capfirst(ct.model_class()._meta.verbose_name)) for ct in visible_content_types(request.user)
+        ]
 
     def queryset(self, request, queryset):
         return queryset.filter(content_type_id=self.value()) if self.value() else queryset
@@ -157,7 +159,9 @@ class AuditHistoryMixin:
             "object": obj,
             "opts": self.opts,
             "module_name": str(capfirst(self.opts.verbose_name_plural)),
-            "entries": [{"entry": entry, "source": source_of(entry), "rows": change_rows(entry) or [NO_ROWS]} for entry in page],
+            "entries": [
+                {"entry": entry, "source": source_of(entry), "rows": change_rows(entry) or [NO_ROWS]} for entry in page
+            ],
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number),
             "page_var": PAGE_VAR,
@@ -176,7 +180,7 @@ class AuditHistoryMixin:
 
 def add_audit_history(site: admin.AdminSite) -> None:
     """Give the admin of every audited model the audit History (call after all admins are registered)."""
-    for model in auditlog.get_models():
+    for model in TRACKED:  # the admins load before the apps are ready, so before auditlog's registry is filled
         current = site._registry.get(model)
         if current is None or isinstance(current, AuditHistoryMixin):
             continue

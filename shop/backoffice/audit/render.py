@@ -61,7 +61,7 @@ def change_rows(entry) -> list[dict]:
         elif name in MASKED_FIELDS:
             rows.append({"field": label, "before": "", "after": "changed (value not recorded)"})
         else:
-            before, after = (list(change) + [None, None])[:2]
+            before, after = [*change, None, None][:2]
             rows.append({"field": label, "before": _shown(field, before), "after": _shown(field, after)})
     note = _note(entry)
     if note and rows:

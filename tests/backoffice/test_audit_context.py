@@ -1,0 +1,52 @@
+"""Outside a request the source is the process's own, or whatever `audit_context` declares."""
+
+from decimal import Decimal
+
+import pytest
+
+from shop.backoffice.audit.context import audit_context, process_source
+from shop.catalog.services import product_update, stock_adjust
+from tests.backoffice.helpers import last_entry, source
+from tests.factories import ProductFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["/venv/bin/celery", "-A", "shop", "worker"], "task"),
+        (["manage.py", "shell"], "shell"),
+        (["manage.py", "seed_fixtures"], "command"),
+        ([], "command"),
+    ],
+)
+def test_the_process_source_names_workers_shells_and_commands(argv, expected):
+    assert process_source(argv) == expected
+
+
+def test_a_change_outside_any_request_is_logged_as_command_without_actor():
+    product = ProductFactory(price=Decimal("1.00"))
+    product_update(product=product, fields={"price": Decimal("2.00")})
+    entry = last_entry(product)
+    assert (entry.actor, source(entry)) == (None, "command")
+
+
+def test_audit_context_declares_source_and_actor_for_a_task():
+    user, product = StaffFactory(), ProductFactory(stock=1)
+    with audit_context(source="task", actor=user):
+        stock_adjust(product=product, delta=2, reason="adjustment")
+    entry = last_entry(product)
+    assert (entry.changes, entry.actor, source(entry)) == ({"stock": [1, 3]}, user, "task")
+
+
+def test_a_movement_user_wins_over_the_context_actor():
+    mover, other, product = StaffFactory(), StaffFactory(), ProductFactory(stock=1)
+    with audit_context(source="import", actor=other):
+        stock_adjust(product=product, delta=1, reason="import", user=mover)
+    assert last_entry(product).actor == mover
+
+
+def test_an_unknown_source_is_refused():
+    with pytest.raises(ValueError), audit_context(source="somewhere"):
+        pass
