@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shop.catalog.models import Category, Product
@@ -121,11 +123,20 @@ def test_admin_import_logs_created_and_updated_products_as_import(admin_client, 
         assert (entry.actor, source(entry)) == (superuser, "import")
 
 
-def test_the_import_preview_logs_nothing(admin_client):
-    before = LogEntry.objects.count()
-    response = preview(admin_client, Product, HEADER + "NEW,new,New,,2.50,,5,1,\n")
+def test_the_import_preview_does_no_audit_work(admin_client):
+    ProductFactory(sku="OLD", slug="old", stock=1)
+    with CaptureQueriesContext(connection) as queries:
+        response = preview(admin_client, Product, HEADER + "NEW,new,New,,2.50,,5,1,\nOLD,old,Old,,9.99,,3,1,\n")
     assert response.context["confirm_form"] is not None
-    assert LogEntry.objects.count() == before
+    assert not [q["sql"] for q in queries if "auditlog_logentry" in q["sql"]]  # rolled back anyway: not even written
+
+
+def test_an_import_without_confirm_step_is_logged_in_one_go(admin_client, settings, superuser):
+    settings.IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = True
+    response = preview(admin_client, Product, HEADER + "NEW,new,New,,2.50,,5,1,\n")
+    assert response.status_code == 302
+    entry = last_entry(Product.objects.get(sku="NEW"))
+    assert (entry.changes, entry.actor, source(entry)) == ({"stock": [0, 5]}, superuser, "import")
 
 
 def test_category_import_logs_as_import(admin_client, superuser):

@@ -5,21 +5,25 @@ other path `api`. The actor is read from the request when an entry is written, n
 arrives: DRF authenticates a JWT inside the view and then sets `request.user` on the Django request too, so
 API writes get their user although Django's middleware saw an anonymous one. Outside a request the source
 is the process's own (`shell`, `command` or `task`) unless code declares it with `audit_context()`.
+The import preview writes no entries: its transaction is rolled back anyway, and the audit work would only
+double the import's cost.
 """
 
 import contextlib
+import inspect
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditlog.context import auditlog_disabled
 from django.db import models
 from django.utils.functional import SimpleLazyObject, empty
 
 from shop.core.logging import trace_id_var
 
 ADMIN_PREFIX = "/admin/"
-IMPORT_VIEWS = ("_import", "_process_import")  # django-import-export's admin url names end so
+IMPORT_PREVIEW, IMPORT_CONFIRM = "_import", "_process_import"  # ends of django-import-export's admin url names
 SHELL_COMMANDS = frozenset({"shell", "shell_plus"})
 
 
@@ -95,13 +99,22 @@ class AuditMiddleware:
 
     def __call__(self, request):
         with audit_context(source=request_source(request), request=request):
-            return self.get_response(request)
+            try:
+                return self.get_response(request)
+            finally:
+                if getattr(request, "_audit_off", None) is not None:
+                    auditlog_disabled.reset(request._audit_off)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         scope = _scope.get()
         url_name = getattr(request.resolver_match, "url_name", "") or ""
-        if scope is not None and scope.source == Source.ADMIN and url_name.endswith(IMPORT_VIEWS):
-            scope.source = Source.IMPORT
+        if scope is None or scope.source != Source.ADMIN or not url_name.endswith((IMPORT_PREVIEW, IMPORT_CONFIRM)):
+            return None
+        scope.source = Source.IMPORT
+        model_admin = getattr(inspect.unwrap(view_func), "__self__", None)  # import-export's views are its methods
+        skips_confirm = getattr(model_admin, "is_skip_import_confirm_enabled", lambda: True)()
+        if not url_name.endswith(IMPORT_CONFIRM) and not skips_confirm:
+            request._audit_off = auditlog_disabled.set(True)  # a dry run, rolled back whatever it writes
         return None
 
 

@@ -11,6 +11,7 @@ for creations, `m2m_changed`). Three things it cannot know are added here:
 Passwords are masked to a constant: an entry says that the password changed, never what it was or became.
 """
 
+from auditlog.context import auditlog_disabled
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import pre_log
@@ -78,7 +79,7 @@ def stamp_entry(sender, instance: LogEntry, **kwargs) -> None:
 
 
 def log_stock_movement(sender, instance: StockMovement, created: bool, raw: bool = False, **kwargs) -> None:
-    if not created or raw or instance.reason not in LOGGED_STOCK_REASONS:
+    if not created or raw or instance.reason not in LOGGED_STOCK_REASONS or auditlog_disabled.get():
         return
     product = instance.product
     new = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first()
