@@ -36,7 +36,7 @@ def setup(args) -> None:
     if args.db == "postgres":
         os.environ["DATABASE_URL"] = args.database_url
     else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/audit_bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='audit_bench')}/db.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
     import django
 
@@ -94,6 +94,17 @@ def timed_import(data, *, audited: bool, user) -> tuple[float, float, int]:
 def main(argv=None) -> int:
     args = parse_args(argv)
     setup(args)
+    from django.db import connection
+
+    try:
+        report(args)
+    finally:
+        if args.db == "postgres":
+            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+    return 0
+
+
+def report(args) -> None:
     from auditlog.models import LogEntry
 
     from shop.accounts.models import User
@@ -119,7 +130,6 @@ def main(argv=None) -> int:
             )
         base, audit = (min(r[0] for r in totals[(kind, a)]) for a in (False, True))
         print(f"{kind:>6}: {' | '.join(line)} | wall {(audit / base - 1) * 100:+.0f}%")
-    return 0
 
 
 if __name__ == "__main__":

@@ -14,9 +14,11 @@ from django.utils.html import format_html
 from shop.accounts.admin import UserAdmin
 from shop.accounts.models import User
 from shop.backoffice.audit import admin as audit_admin
+from shop.backoffice.audit.resources import AuditedUserResource
 
 
 class CustomerAdmin(UserAdmin):
+    resource_classes = (AuditedUserResource,)  # the user import writes in bulk: its audit entries too
     readonly_fields = (*UserAdmin.readonly_fields, "activity")
     fieldsets = (*UserAdmin.fieldsets[:2], ("Shopping", {"fields": ("activity",)}), *UserAdmin.fieldsets[2:])
 

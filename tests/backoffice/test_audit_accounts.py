@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from shop.accounts.models import User
+from shop.backoffice.audit.tracking import MASK
+from tests.admin.test_import_export import import_file
 from tests.backoffice.helpers import entries_of, last_entry, source
 from tests.factories import PASSWORD, UserFactory
 
@@ -111,3 +113,17 @@ def test_setup_roles_logs_the_group_permissions_it_sets(roles):
     assert entries[0].action == LogEntry.Action.CREATE
     assert any(e.changes.get("permissions", {}).get("operation") == "add" for e in entries)
     assert source(entries[0]) == "command"
+
+
+def test_the_user_import_writes_in_bulk_and_is_logged_as_import(admin_client, superuser):
+    old = UserFactory(email="old@example.com", first_name="Old")
+    content = "email,first_name,last_name,phone,is_active\nnew@example.com,New,One,,1\nold@example.com,Renamed,,,0\n"
+    assert import_file(admin_client, User, content).status_code == 302
+    created = last_entry(User.objects.get(email="new@example.com"))
+    assert (created.action, created.changes["email"]) == (LogEntry.Action.CREATE, [None, "new@example.com"])
+    assert created.changes["password"] == [MASK, MASK]
+    updated = last_entry(old)
+    assert updated.changes["first_name"] == ["Old", "Renamed"]
+    assert updated.changes["is_active"] == [True, False]
+    for entry in (created, updated):
+        assert (entry.actor, source(entry)) == (superuser, "import")

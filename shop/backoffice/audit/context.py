@@ -81,9 +81,9 @@ def current_actor():
     if scope.actor is not None:
         return scope.actor
     user = scope.request.__dict__.get("user") if scope.request is not None else None
-    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
-        return None
-    return user if user.is_authenticated else None
+    if isinstance(user, SimpleLazyObject):
+        user = None if user._wrapped is empty else user._wrapped
+    return user if user is not None and user.is_authenticated else None
 
 
 def request_source(request) -> str:
