@@ -101,6 +101,15 @@ def test_api_category_update_logs_name_and_parent(staff_client, staff):
     assert (entry.actor, source(entry)) == (staff, "api")
 
 
+def test_admin_category_form_logs_name_and_parent(admin_client, superuser):
+    parent, category = CategoryFactory(name="Parent"), CategoryFactory(name="Old", slug="old")
+    data = {"name": "New", "slug": "old", "parent": parent.pk, "description": ""}
+    assert admin_client.post(reverse("admin:catalog_category_change", args=[category.pk]), data).status_code == 302
+    entry = last_entry(category)
+    assert entry.changes == {"name": ["Old", "New"], "parent": [None, parent.pk]}
+    assert (entry.actor, source(entry)) == (superuser, "admin")
+
+
 def test_a_refused_api_write_logs_nothing(staff_client):
     product = ProductFactory(stock=1)
     before = LogEntry.objects.count()
