@@ -94,6 +94,7 @@ class AuditLogAdmin(admin.ModelAdmin):
     list_select_related = ("actor", "content_type")
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # counts per filter choice would scan the whole log
     fields = ("timestamp", "actor_link", "source", "action", "object_link", "changes_table", "cid")
     readonly_fields = fields
 

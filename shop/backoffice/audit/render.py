@@ -1,13 +1,15 @@
 """An audit entry's diff as rows for the admin: field, before, after, in people's words."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 
 from shop.backoffice.audit.context import Source
 from shop.backoffice.audit.tracking import MASKED_FIELDS
 
 EMPTY = "—"
 M2M_OPERATIONS = {"add": "added", "delete": "removed"}
+MASKED_TEXT = {"set": "set (value not recorded)", "changed": "changed (value not recorded)"}
+SUMMARY_LENGTH = 120
 
 
 def source_of(entry) -> str:
@@ -50,8 +52,10 @@ def _note(entry) -> str:
 
 
 def change_rows(entry) -> list[dict]:
-    """One row per changed field, sorted by field name; masked fields say "changed" and nothing more."""
+    """One row per changed field, sorted by field name; masked fields say "changed" and nothing more. A
+    creation lists the fields that got a value, without a "before"."""
     model = entry.content_type.model_class()
+    created = entry.action == entry.Action.CREATE
     rows = []
     for name, change in sorted((entry.changes or {}).items()):
         field = _field(model, name)
@@ -59,10 +63,14 @@ def change_rows(entry) -> list[dict]:
         if isinstance(change, dict):
             rows.append(_m2m_row(label, change))
         elif name in MASKED_FIELDS:
-            rows.append({"field": label, "before": "", "after": "changed (value not recorded)"})
+            rows.append({"field": label, "before": "", "after": MASKED_TEXT["set" if created else "changed"]})
         else:
             before, after = [*change, None, None][:2]
-            rows.append({"field": label, "before": _shown(field, before), "after": _shown(field, after)})
+            if created and after in (None, ""):
+                continue
+            rows.append(
+                {"field": label, "before": "" if created else _shown(field, before), "after": _shown(field, after)}
+            )
     note = _note(entry)
     if note and rows:
         rows[-1]["note"] = note
@@ -70,9 +78,9 @@ def change_rows(entry) -> list[dict]:
 
 
 def summary(entry) -> str:
-    """A one-line diff for the list: `Price: 10.00 → 12.00; Active: yes → no`."""
+    """A one-line diff for the list, cut at SUMMARY_LENGTH: `Price: 10.00 → 12.00; Is active: yes → no`."""
     parts = []
     for row in change_rows(entry):
         arrow = f"{row['before']} → {row['after']}" if row["before"] else row["after"]
         parts.append(f"{row['field']}: {arrow}" + (f" ({row['note']})" if row.get("note") else ""))
-    return "; ".join(parts)
+    return Truncator("; ".join(parts)).chars(SUMMARY_LENGTH)
