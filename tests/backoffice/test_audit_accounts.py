@@ -127,3 +127,10 @@ def test_the_user_import_writes_in_bulk_and_is_logged_as_import(admin_client, su
     assert updated.changes["is_active"] == [True, False]
     for entry in (created, updated):
         assert (entry.actor, source(entry)) == (superuser, "import")
+
+
+def test_a_customer_deleting_their_account_is_logged_with_their_email(customer_client, customer):
+    email, pk = customer.email, customer.pk
+    assert customer_client.delete(f"/api/v1/users/{pk}/").status_code == 204
+    entry = LogEntry.objects.get(object_pk=str(pk), action=LogEntry.Action.DELETE, content_type__model="user")
+    assert (entry.actor_id, entry.actor_email, source(entry)) == (None, email, "api")

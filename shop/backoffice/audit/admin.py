@@ -187,7 +187,7 @@ def add_audit_history(site: admin.AdminSite) -> None:
             continue
         admin_class = type(current)
         site.unregister(model)
-        site.register(model, type(admin_class.__name__, (AuditHistoryMixin, admin_class), {}))
+        site.register(model, type(admin_class.__name__, (AuditHistoryMixin, admin_class), {"__module__": __name__}))
 
 
 def register(site: admin.AdminSite) -> None:

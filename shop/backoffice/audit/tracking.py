@@ -16,6 +16,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import pre_log
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
 
 from shop.accounts.models import User
@@ -71,11 +72,21 @@ def register_models() -> None:
 def stamp_entry(sender, instance: LogEntry, **kwargs) -> None:
     if instance.pk is not None:
         return
-    if instance.actor_id is None:
-        actor = current_actor()
-        if actor is not None:
-            instance.actor, instance.actor_email = actor, actor.email
+    actor = current_actor() if instance.actor_id is None else None
+    if actor is not None:
+        instance.actor_email = actor.email
+        if not _deletes_itself(instance, actor):
+            instance.actor = actor
     instance.additional_data = {"source": current_source(), **(instance.additional_data or {})}
+
+
+def _deletes_itself(entry: LogEntry, actor) -> bool:
+    """A user deleting their own account: the entry keeps their email, a link to the deleted row would break."""
+    return (
+        entry.action == LogEntry.Action.DELETE
+        and entry.content_type_id == ContentType.objects.get_for_model(User).pk
+        and str(entry.object_pk) == str(actor.pk)
+    )
 
 
 def log_stock_movement(sender, instance: StockMovement, created: bool, raw: bool = False, **kwargs) -> None:
