@@ -15,6 +15,14 @@ COPY --chown=shop:shop . .
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 USER shop
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=4).status == 200 else 1)"
+# One image, three processes: web (the default command), `worker` and `beat` (the Procfile's), e.g.
+#   docker run IMAGE celery -A shop worker      docker run IMAGE celery -A shop beat
+# The health check follows the process: web answers /health/live, a worker answers a ping on the broker
+# (under its own node name), beat has no check.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD \
+  if grep -q celery /proc/1/cmdline; then \
+    if grep -q worker /proc/1/cmdline; then celery -A shop inspect ping --timeout 5 --destination "celery@$(hostname)" >/dev/null; fi; \
+  else \
+    python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=4).status == 200 else 1)"; \
+  fi
 CMD ["gunicorn", "shop.wsgi:application", "--config", "gunicorn.conf.py"]

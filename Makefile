@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev lint format fixtures clean
+.PHONY: run worker beat test install install-dev lint format fixtures clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,22 @@ install-dev: $(VENV)/.installed-dev
 
 run: export DEBUG ?= on
 run: install
+	$(MANAGE) ensure_database
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_fixtures
 	$(MANAGE) setup_roles
 	$(MANAGE) ensure_local_admin
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Background work needs a broker (CELERY_BROKER_URL or REDIS_URL, e.g. in .env); without one `make run`
+# runs every task in-process and neither of these is needed.
+worker: export DEBUG ?= on
+worker: install
+	$(BIN)/celery -A shop worker
+
+beat: export DEBUG ?= on
+beat: install
+	$(BIN)/celery -A shop beat
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

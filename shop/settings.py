@@ -4,10 +4,12 @@ With no environment at all this refuses to start (DEBUG is off and SECRET_KEY is
 sets DEBUG=on for local work. `DATABASE_URL` defaults to a SQLite file in the project root.
 """
 
-from datetime import timedelta
+import tempfile
+from datetime import time, timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -52,9 +55,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shop.core.middleware.TraceIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that answers early, so those answers carry CORS too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.core.middleware.ApiBodyLimitMiddleware",  # oversized /api/ body -> 413 problem document
+    "shop.core.middleware.ApiOptionalSlashMiddleware",  # /api/v1/products routed as /api/v1/products/
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,12 +175,21 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 
+# --- CORS (django-cors-headers) -------------------------------------------------------------------
+# Browsers on these origins (scheme://host[:port]) may call the API and the FakeStore layer. Clients
+# authenticate with a Bearer header, not cookies, so credentials stay off.
+CORS_ALLOWED_ORIGINS = [origin.strip() for origin in env.list("CORS_ALLOWED_ORIGINS", default=[])]
+CORS_URLS_REGEX = r"^/(api|fakestore)/"
+CORS_ALLOW_HEADERS = ("authorization", "content-type", "x-session-id", "idempotency-key")
+CORS_EXPOSE_HEADERS = ("Idempotent-Replayed", "X-Request-ID", "Retry-After", "Location")
+
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["shop.core.renderers.ORJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["shop.core.parsers.JSONParser"],  # refuses JSON nested deeper than 32 levels
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "shop.core.renderers.ContentNegotiation",  # problem+json accepted
     "DEFAULT_PAGINATION_CLASS": "shop.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -216,11 +230,17 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "shop API",
-    "DESCRIPTION": "Public REST API of the shop back office. Errors are RFC 9457 problem details.",
+    "DESCRIPTION": (
+        "Public REST API of the shop back office. Errors are RFC 9457 problem details "
+        "(`application/problem+json`; a client accepting only that type gets other answers as JSON). "
+        "Every path works with and without its trailing slash. A write body may carry only the fields its "
+        "request schema lists: an unknown or read-only field (`id` included) is a 400 naming it."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no badge from validator.swagger.io
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -247,6 +267,54 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = (
     "import_export.tmp_storages.CacheStorage" if REDIS_URL else "import_export.tmp_storages.MediaStorage"
 )
+IMPORT_FILE_TTL_HOURS = env.int("IMPORT_FILE_TTL_HOURS", default=24)  # previewed, never confirmed: deleted
+
+# --- Background work (Celery, shop/celery.py) -----------------------------------------------------
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# No broker: each task runs in-process right after the enqueuing transaction commits (shop/core/background.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = False  # an in-process task's failure is logged, never raised into the request
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: tasks report through the logs
+CELERY_TASK_ACKS_LATE = True  # every task is idempotent: one lost with its worker runs again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)  # default: the number of CPUs
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)  # seconds; the worker kills a stuck task
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down costs an enqueuing request a few seconds at most, then the task is logged as lost.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(Path(tempfile.gettempdir()) / "shop-celerybeat-schedule")
+)
+# The jobs cron ran before. Each is idempotent and safe on several machines at once; 0 turns one off.
+SCHEDULE_CART_ABANDON_MINUTES = env.int("SCHEDULE_CART_ABANDON_MINUTES", default=10)
+SCHEDULE_RESERVATIONS_RELEASE_MINUTES = env.int("SCHEDULE_RESERVATIONS_RELEASE_MINUTES", default=5)
+SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES = env.int("SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES", default=60)
+SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES = env.int("SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES", default=60)
+# Daily, as HH:MM in TIME_ZONE; empty turns it off.
+SCHEDULE_LOW_STOCK_DIGEST_AT = env.str("SCHEDULE_LOW_STOCK_DIGEST_AT", default="07:00")
+CELERY_BEAT_SCHEDULE = {
+    task: {"task": task, "schedule": timedelta(minutes=minutes)}
+    for task, minutes in {
+        "shop.carts.tasks.abandon_stale_carts": SCHEDULE_CART_ABANDON_MINUTES,
+        "shop.carts.tasks.release_expired_reservations": SCHEDULE_RESERVATIONS_RELEASE_MINUTES,
+        "shop.orders.tasks.cleanup_idempotency_keys": SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES,
+        "shop.core.tasks.cleanup_import_files": SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES,
+    }.items()
+    if minutes > 0
+}
+if SCHEDULE_LOW_STOCK_DIGEST_AT:
+    try:
+        _digest_at = time.fromisoformat(SCHEDULE_LOW_STOCK_DIGEST_AT)
+    except ValueError:
+        raise ImproperlyConfigured("SCHEDULE_LOW_STOCK_DIGEST_AT must be HH:MM (or empty: off).") from None
+    CELERY_BEAT_SCHEDULE["shop.catalog.tasks.send_low_stock_digest"] = {
+        "task": "shop.catalog.tasks.send_low_stock_digest",
+        "schedule": crontab(hour=_digest_at.hour, minute=_digest_at.minute),
+    }
 
 # --- Audit log (django-auditlog; what is tracked: shop/backoffice/audit/tracking.py) -----------------
 AUDITLOG_STORE_JSON_CHANGES = True  # diffs as JSON values (numbers, booleans, null), not their str()

@@ -12,3 +12,13 @@ def assert_problem(response, status: int, code: str) -> dict:
     assert body["title"]
     assert body["detail"]
     return body
+
+
+def assert_fields_refused(response, *, unknown=(), read_only=()) -> dict:
+    """A 400 naming each field the body may not carry (shop/core/serializers.py); returns the errors."""
+    errors = assert_problem(response, 400, "validation_error")["errors"]
+    for name in unknown:
+        assert errors.get(name) == ["Unknown field."], errors
+    for name in read_only:
+        assert errors.get(name) == ["This field is read-only."], errors
+    return errors

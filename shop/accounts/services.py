@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from shop.accounts.models import Address, User
 from shop.accounts.tokens import revoke_all_refresh
+from shop.core.background import enqueue
 from shop.core.exceptions import Conflict, DomainError
 
 logger = logging.getLogger(__name__)
@@ -88,10 +89,18 @@ def password_change(*, user: User, new_password: str) -> User:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Mails a reset token when an active user has this email; does nothing visible otherwise."""
+    """Queues the reset mail. The lookup happens in the task too, so the request does the same work, and
+    with a broker takes the same time, whether or not the address belongs to someone."""
+    from shop.accounts.tasks import send_password_reset_mail  # the tasks module imports this one
+
+    enqueue(send_password_reset_mail, email=email.strip())
+
+
+def password_reset_mail_send(*, email: str) -> bool:
+    """Mails a reset token when an active user with a usable password has this email; returns whether it did."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None or not user.has_usable_password():
-        return
+        return False
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     try:
@@ -101,8 +110,10 @@ def password_reset_request(*, email: str) -> None:
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],
         )
-    except OSError:  # SMTP down: logged for operators; the caller still learns nothing about the address
+    except OSError:  # SMTP down: logged for operators, not retried (a second mail would carry a second token)
         logger.exception("password reset mail could not be sent")
+        return False
+    return True
 
 
 def _reset_message(uid: str, token: str) -> str:

@@ -256,3 +256,17 @@ def cart_abandon_stale(*, now: datetime | None = None) -> int:
             reserved_until=None
         )
     return count
+
+
+def cart_release_expired_reservations(*, now: datetime | None = None) -> int:
+    """Clear lapsed reservations (`reserved_until` and the cart's `expires_at` in the past); returns the lines.
+
+    A lapsed reservation already counts for nothing; clearing it keeps the admin and the cart documents
+    honest (null: holds no stock). Two conditional UPDATEs in autocommit, on purpose: each holds its row
+    locks only while it runs, so it cannot deadlock with a cart change (which locks the cart, then its
+    lines), and a line renewed meanwhile no longer matches (PostgreSQL re-checks the condition after the
+    lock). Safe to run twice or on several machines at once.
+    """
+    now = now or timezone.now()
+    Cart.objects.filter(expires_at__lte=now).update(expires_at=None)
+    return CartItem.objects.filter(reserved_until__lte=now).update(reserved_until=None)

@@ -124,3 +124,19 @@ class StockMovement(models.Model):
 
     def __str__(self):
         return f"{self.product.sku} {self.delta:+d} ({self.reason})"
+
+
+class LowStockDigest(models.Model):
+    """The daily low-stock mail to the catalog managers, one row per day sent. The unique date is the
+    "sent on date X" marker: a second run that day (another beat, a retry) finds it and mails nothing."""
+
+    date = models.DateField(unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    product_count = models.PositiveIntegerField()
+    recipient_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("-date",)
+
+    def __str__(self):
+        return f"Low-stock digest of {self.date}"

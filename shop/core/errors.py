@@ -16,10 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from shop.core.exceptions import DomainError
+from shop.core.renderers import PROBLEM_CONTENT_TYPE
 
 logger = logging.getLogger("shop.errors")
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 # DRF exception class -> (code, title). Looked up along the class's MRO, most specific first.
 DRF_CODES = {

@@ -3,11 +3,14 @@
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from shop.celery import app
 
 
 def _timed(check) -> dict:
@@ -38,6 +41,12 @@ def _check_cache():
     cache.delete(key)
 
 
+def _check_broker():
+    """Connects to the broker (for Redis: a PING). Only when one is configured."""
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        conn.ensure_connection(max_retries=0)
+
+
 @never_cache
 @require_GET
 def live(request):
@@ -48,6 +57,8 @@ def live(request):
 @require_GET
 def ready(request):
     checks = {"database": _timed(_check_database), "cache": _timed(_check_cache)}
+    if settings.CELERY_BROKER_URL:
+        checks["broker"] = _timed(_check_broker)
     healthy = all(check["status"] == "ok" for check in checks.values())
     body = {"status": "ok" if healthy else "degraded", "checks": checks}
     return JsonResponse(body, status=200 if healthy else 503)

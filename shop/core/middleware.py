@@ -3,6 +3,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.urls import is_valid_path
 from django.utils.functional import SimpleLazyObject, empty
 
 from shop.core.errors import problem, problem_json_response
@@ -84,3 +85,26 @@ def _content_length(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+class ApiOptionalSlashMiddleware:
+    """Every /api/ path answers with and without its trailing slash, the same way and without a redirect.
+
+    The routes (router and app urlpatterns alike) are written once, with the slash, and the schema lists
+    them so. A request for `/api/v1/products` that matches no route but does with a slash is routed as
+    `/api/v1/products/`: the path is rewritten in place, so a POST keeps its body. It runs before
+    CommonMiddleware, whose APPEND_SLASH would answer 301 (or, for a POST with DEBUG on, raise); paths
+    outside /api/ keep that behaviour.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith("/api/") and not path.endswith("/"):
+            urlconf = getattr(request, "urlconf", None)
+            if not is_valid_path(path, urlconf) and is_valid_path(f"{path}/", urlconf):
+                request.path_info = f"{path}/"
+                request.path = f"{request.path}/"
+        return self.get_response(request)

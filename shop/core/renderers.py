@@ -4,6 +4,10 @@ Enable with `REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["shop.core.renderers.
 Output is compact and UTF-8 with non-ASCII characters unescaped, as DRF's defaults (COMPACT_JSON,
 UNICODE_JSON); types orjson does not know are converted the way DRF's encoder converts them (`_default`).
 Differences: no `indent` (the browsable API is not installed), NaN/Infinity become null.
+
+`ContentNegotiation` (DEFAULT_CONTENT_NEGOTIATION_CLASS) lets a client that accepts only
+`application/problem+json` in: it is JSON, so the request is served as if it accepted `application/json`.
+Problem documents keep their own type (shop/core/errors.py sets it); other answers are `application/json`.
 """
 
 import datetime
@@ -14,8 +18,10 @@ import uuid
 import orjson
 from django.db.models.query import QuerySet
 from django.utils.functional import Promise
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
+PROBLEM_CONTENT_TYPE = "application/problem+json"  # RFC 9457
 OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME  # datetimes formatted as DRF does
 _STRINGLIKE = (uuid.UUID, ipaddress.IPv4Address, ipaddress.IPv6Address, ipaddress.IPv4Network,
                ipaddress.IPv6Network, ipaddress.IPv4Interface, ipaddress.IPv6Interface)  # fmt: skip
@@ -63,3 +69,17 @@ class ORJSONRenderer(BaseRenderer):
             if raw in rendered:
                 rendered = rendered.replace(raw, escaped)
         return rendered
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    def get_accept_list(self, request):
+        """`application/problem+json` (with its parameters, `q` included) counts as `application/json`."""
+        tokens = super().get_accept_list(request)
+        return [_as_json(token) for token in tokens]
+
+
+def _as_json(token: str) -> str:
+    media_type, separator, params = token.partition(";")
+    if media_type.strip().lower() == PROBLEM_CONTENT_TYPE:
+        return f"{ORJSONRenderer.media_type}{separator}{params}"
+    return token

@@ -8,15 +8,21 @@ Two ways to use it:
   end), 429 when the view is throttled.
 * `problem_responses(409, 422, ...)` gives explicit entries for `@extend_schema(responses={...})`:
   `responses={200: CartSerializer, **problem_responses(409)}`.
+
+Request bodies are `additionalProperties: false`: their serializers refuse unknown and read-only fields
+(shop/core/serializers.py). A request body whose serializer does not is a schema warning, so the
+`spectacular --fail-on-warn` check (and tests/core/test_schema.py) fails until it derives from there.
 """
 
 from django.test import RequestFactory
+from drf_spectacular.drainage import warn
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from shop.core.errors import PROBLEM_CONTENT_TYPE
+from shop.core.serializers import StrictFieldsMixin
 
 PROBLEM_DESCRIPTIONS = {
     400: "Validation failed (`validation_error`); field errors under `errors`.",
@@ -96,6 +102,16 @@ class ProblemAutoSchema(AutoSchema):
             )
             responses[str(status_code)] = response
         return dict(sorted(responses.items()))
+
+    def _postprocess_serializer_schema(self, schema, serializer, direction):
+        schema = super()._postprocess_serializer_schema(schema, serializer, direction)
+        if direction == "request" and schema.get("type") == "object" and not serializer.read_only:
+            if isinstance(serializer, StrictFieldsMixin):
+                schema["additionalProperties"] = False
+            else:
+                name = type(serializer).__name__
+                warn(f"{name} reads a request body but keeps unknown fields: derive it from shop.core.serializers")
+        return schema
 
     def get_auth(self):
         """Mark credentials optional (`{}`) wherever an anonymous caller passes, custom permissions too."""

@@ -8,7 +8,7 @@ from django.utils.http import urlsafe_base64_encode
 from tests.accounts.utils import assert_problem, login
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the reset mail is sent after the commit
 
 RESET = "/api/v1/auth/password/reset/"
 CONFIRM = "/api/v1/auth/password/reset/confirm/"

@@ -50,9 +50,19 @@ def test_last_page_has_no_next_link(api_client, many_products):
     assert (len(body["results"]), body["next"]) == (5, None)
 
 
-@pytest.mark.parametrize("page", ["99", "0", "last-but-one"])
-def test_a_page_past_the_end_or_invalid_is_a_not_found_problem(api_client, many_products, page):
-    assert_problem(api_client.get(URL, {"page": page}), 404, "not_found")
+def test_a_page_past_the_end_is_a_not_found_problem(api_client, many_products):
+    assert_problem(api_client.get(URL, {"page": "99"}), 404, "not_found")
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "", "last-but-one"])
+def test_a_page_that_is_not_a_whole_number_from_one_is_a_validation_problem(api_client, many_products, page):
+    body = assert_problem(api_client.get(URL, {"page": page}), 400, "validation_error")
+    assert "page" in body["errors"]
+
+
+def test_page_last_is_the_last_page(api_client, many_products):
+    body = api_client.get(URL, {"page_size": 50, "page": "last"}).json()
+    assert (len(body["results"]), body["next"]) == (5, None)
 
 
 def test_an_empty_list_has_one_empty_page(api_client):

@@ -24,6 +24,20 @@ def test_schema_validates_without_warnings(schema):
     assert "/api/v1/products/" in schema["paths"]
 
 
+def test_every_request_body_is_a_closed_object(schema):
+    """Write bodies refuse unknown and read-only fields (shop/core/serializers.py); the schema says so."""
+    components = schema["components"]["schemas"]
+    bodies = [
+        op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        for ops in schema["paths"].values()
+        for op in ops.values()
+        if isinstance(op, dict) and "requestBody" in op
+    ]
+    assert len(bodies) > 20
+    for name in {*bodies, "CartLineRequest"}:
+        assert components[name]["additionalProperties"] is False, name
+
+
 def test_schema_describes_problem_documents(schema):
     problem = schema["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "detail", "code"} <= set(problem["required"])
@@ -75,3 +89,37 @@ def test_docs_pages_load_their_assets_from_the_installed_sidecar(client, path):
     for asset in assets:
         assert not asset.startswith(("http://", "https://", "//"))
         assert client.get(asset).status_code == 200, asset
+
+
+DOCS_PAGES = ("/api/v1/docs/", "/api/v1/redoc/")
+LOCAL_SOURCES = {"'self'", "'none'", "'unsafe-inline'", "data:", "blob:"}
+
+
+def content_security_policy(html: str) -> dict[str, set[str]]:
+    match = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+    assert match, "the page has no Content Security Policy"
+    directives = (part.split() for part in match.group(1).split(";") if part.strip())
+    return {name: set(sources) for name, *sources in directives}
+
+
+@pytest.mark.parametrize("path", DOCS_PAGES)
+def test_docs_pages_reference_no_external_host(client, path):
+    html = client.get(path).content.decode()
+    assert re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", html) == []
+    policy = content_security_policy(html)
+    assert policy["default-src"] == {"'self'"}
+    for directive in ("script-src", "style-src", "img-src", "font-src", "connect-src", "worker-src"):
+        assert policy[directive] <= LOCAL_SOURCES, directive
+
+
+def test_the_redoc_bundle_names_a_cdn_logo_that_the_policy_blocks(client):
+    """Why the policy is needed: ReDoc's sidebar footer loads its logo from cdn.redoc.ly."""
+    html = client.get("/api/v1/redoc/").content.decode()
+    bundle = re.search(r'<script src="([^"]+redoc.standalone.js)"', html).group(1)
+    assert b"https://cdn.redoc.ly/redoc/logo-mini.svg" in b"".join(client.get(bundle).streaming_content)
+    assert content_security_policy(html)["img-src"] == {"'self'", "data:"}
+
+
+def test_swagger_ui_asks_no_online_validator(client):
+    html = client.get("/api/v1/docs/").content.decode()
+    assert '"validatorUrl": null' in html or '"validatorUrl":null' in html

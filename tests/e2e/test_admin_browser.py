@@ -1,12 +1,9 @@
-"""The back office in a real browser: Playwright drives Debian's Chromium against pytest-django's live
-server. Each test leaves a screenshot in test-results/. `playwright install` is never used; when
-/usr/bin/chromium is missing (.ci/install-browser installs it) the tests are skipped with that reason."""
+"""The back office in a real browser (see tests/e2e/browser.py). Each test leaves a screenshot in
+test-results/."""
 
 import io
-import os
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -16,6 +13,7 @@ from django.utils import timezone
 from shop.carts.models import Cart
 from shop.catalog.models import Product
 from shop.orders.models import Order
+from tests.e2e.browser import BROWSER_MARKS, RESULTS
 from tests.factories import (
     PASSWORD,
     CartFactory,
@@ -26,37 +24,7 @@ from tests.factories import (
     UserFactory,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]  # fmt: skip
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason=f"Chromium not found at {CHROMIUM} (run .ci/install-browser)"
-    ),
-]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _allow_orm_beside_playwright_loop():
-    """Sync Playwright runs an event loop in this thread; the ORM calls of the tests are still synchronous.
-    Set only for this module, so no later test (or subprocess it starts) inherits it."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(_allow_orm_beside_playwright_loop):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_MARKS
 
 
 def open_admin_as(browser, live_server, user):

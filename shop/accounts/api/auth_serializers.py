@@ -5,11 +5,12 @@ from rest_framework import exceptions, serializers
 
 from shop.accounts.api.serializers import validate_new_password
 from shop.accounts.services import password_reset_user
+from shop.core.serializers import StrictSerializer
 
 BAD_CREDENTIALS = "No active account found with the given credentials."
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(StrictSerializer):
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
@@ -26,11 +27,11 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField(help_text="Single-use refresh JWT: trade it at `auth/refresh/`.")
 
 
-class RefreshSerializer(serializers.Serializer):
+class RefreshSerializer(StrictSerializer):
     refresh = serializers.CharField()
 
 
-class VerifySerializer(serializers.Serializer):
+class VerifySerializer(StrictSerializer):
     token = serializers.CharField(help_text="An access or refresh JWT.")
 
 
@@ -38,7 +39,7 @@ class EmptySerializer(serializers.Serializer):
     """`{}`"""
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictSerializer):
     old_password = serializers.CharField(write_only=True, style={"input_type": "password"})
     new_password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
@@ -51,7 +52,7 @@ class PasswordChangeSerializer(serializers.Serializer):
         return validate_new_password(value, user=self.context["request"].user)
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class PasswordResetSerializer(StrictSerializer):
     email = serializers.EmailField()
 
 
@@ -59,7 +60,7 @@ class ResetRequestedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(StrictSerializer):
     uid = serializers.CharField(help_text="From the reset mail: the user's id, URL-safe base64.")
     token = serializers.CharField(help_text="From the reset mail.")
     new_password = serializers.CharField(write_only=True, style={"input_type": "password"})

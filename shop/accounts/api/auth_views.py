@@ -21,6 +21,7 @@ from shop.accounts.api.auth_serializers import (
 )
 from shop.accounts.api.serializers import RegisterSerializer, UserSerializer
 from shop.core.schema import problem_responses
+from shop.core.serializers import refuse_body_fields
 
 TAGS = ["auth"]
 AUTH_THROTTLES = (*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle)
@@ -126,6 +127,7 @@ class LogoutAllView(UserAuthView):
     serializer_class = EmptySerializer
 
     def post(self, request):
+        refuse_body_fields(request)
         tokens.revoke_all_refresh(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from shop.accounts.countries import ISO_ALPHA2
 from shop.accounts.models import Address, User
 from shop.accounts.services import EMAIL_TAKEN, email_in_use
+from shop.core.serializers import StrictModelSerializer
 
 USER_FIELDS = ("id", "email", "first_name", "last_name", "phone", "is_staff", "date_joined")
 
@@ -20,7 +21,7 @@ def validate_new_password(password: str, *, user: User) -> str:
     return password
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(StrictModelSerializer):
     """A user as they see themselves (`me/` and their own `/users/{id}/`): only names and phone change."""
 
     class Meta:
@@ -29,7 +30,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "email", "is_staff", "date_joined")
 
 
-class StaffUserSerializer(serializers.ModelSerializer):
+class StaffUserSerializer(StrictModelSerializer):
     """A user as staff manage it. `password` is required on create, optional on update (revokes tokens).
 
     Staff may grant or remove `is_staff` and deactivate accounts (`is_active`); `is_superuser` is never
@@ -63,7 +64,7 @@ class StaffUserSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RegisterSerializer(serializers.ModelSerializer):
+class RegisterSerializer(StrictModelSerializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
     class Meta:
@@ -89,7 +90,7 @@ class RegisterSerializer(serializers.ModelSerializer):
 ADDRESS_FIELDS = ("id", "user", "label", "line1", "line2", "city", "postcode", "country", "phone", "is_default")
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(StrictModelSerializer):
     """A customer's own address: `user` is the caller, never chosen by the client.
 
     The model's "one default per user" constraint is not turned into a validator: a new default replaces

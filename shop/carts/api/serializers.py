@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop.carts.models import MAX_ITEM_QUANTITY, Cart, CartItem
+from shop.core.serializers import StrictSerializer
 
 MAX_OPERATIONS = 100  # add + update + remove entries in one PATCH
 
@@ -47,7 +48,7 @@ class CartSerializer(serializers.ModelSerializer):
         return sum(item.quantity for item in cart.items.all())
 
 
-class CartLineSerializer(serializers.Serializer):
+class CartLineSerializer(StrictSerializer):
     product = serializers.IntegerField(min_value=1, help_text="Product id.")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_ITEM_QUANTITY)
 
@@ -56,7 +57,7 @@ class CartLineUpdateSerializer(CartLineSerializer):
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_ITEM_QUANTITY, help_text="0 removes the line.")
 
 
-class CartChangeSerializer(serializers.Serializer):
+class CartChangeSerializer(StrictSerializer):
     """PATCH body: applied add → update → remove, all or nothing. At most 100 entries in all."""
 
     add = CartLineSerializer(many=True, required=False, help_text="Adds to the line's quantity (new line if absent).")
@@ -72,7 +73,7 @@ class CartChangeSerializer(serializers.Serializer):
         return attrs
 
 
-class CheckoutSerializer(serializers.Serializer):
+class CheckoutSerializer(StrictSerializer):
     shipping_address = serializers.IntegerField(
         min_value=1,
         required=False,

@@ -13,6 +13,7 @@ from shop.carts.models import Cart, CartItem
 from shop.core.filters import FilterBackend, OrderingFilter
 from shop.core.permissions import is_staff
 from shop.core.schema import InsufficientStockProblemSerializer, problem_responses, problem_schema
+from shop.core.serializers import refuse_body_fields
 
 OWNER_NOTE = "Owner (the cart's user, or the guest presenting its X-Session-Id) or staff; others get 404."
 
@@ -105,7 +106,9 @@ class CartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
     )
     @action(detail=True, methods=["post"])
     def clear(self, request, pk=None):
-        return self._answer(services.cart_clear(cart=self.get_object()))
+        cart = self.get_object()
+        refuse_body_fields(request)
+        return self._answer(services.cart_clear(cart=cart))
 
     @extend_schema(
         summary="Abandon the cart (releases its reservations)",
@@ -116,7 +119,9 @@ class CartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
     )
     @action(detail=True, methods=["post"])
     def abandon(self, request, pk=None):
-        return self._answer(services.cart_abandon(cart=self.get_object()))
+        cart = self.get_object()
+        refuse_body_fields(request)
+        return self._answer(services.cart_abandon(cart=cart))
 
     @extend_schema(
         summary="Merge the guest cart into the caller's open cart",
@@ -132,6 +137,7 @@ class CartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
     @action(detail=False, methods=["post"])
     def merge(self, request):
         sid = require_session_id(request)
+        refuse_body_fields(request)
         guest = Cart.objects.filter(user__isnull=True, session_key=sid, status=Cart.Status.OPEN).first()
         if guest is None:
             return self._answer(services.cart_get_or_create_open(user=request.user))

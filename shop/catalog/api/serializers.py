@@ -4,11 +4,12 @@ from rest_framework import serializers
 
 from shop.catalog.api.fields import CategoryIdsField
 from shop.catalog.models import Category, Product
+from shop.core.serializers import StrictModelSerializer, StrictSerializer
 
 MAX_STOCK = 2_147_483_647  # the PostgreSQL integer column's upper bound
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(StrictModelSerializer):
     class Meta:
         model = Category
         fields = ("id", "name", "slug", "parent", "description")
@@ -20,7 +21,7 @@ class RatingSummarySerializer(serializers.Serializer):
     count = serializers.IntegerField(source="rating_count", read_only=True)
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(StrictModelSerializer):
     categories = CategoryIdsField(required=False, help_text="Category ids; every id must exist.")
     stock = serializers.IntegerField(
         min_value=0, max_value=MAX_STOCK, required=False, help_text="Units on hand; a change writes a stock movement."
@@ -78,5 +79,5 @@ class ProductRatingSerializer(serializers.Serializer):
     mine = serializers.IntegerField(read_only=True, allow_null=True, help_text="The caller's rating, or null.")
 
 
-class RatingInputSerializer(serializers.Serializer):
+class RatingInputSerializer(StrictSerializer):
     value = serializers.IntegerField(min_value=1, max_value=5)

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shop.core.serializers import StrictSerializer
 from shop.orders.models import Order, OrderItem, OrderStatusChange
 
 
@@ -66,5 +67,5 @@ class OrderSerializer(serializers.ModelSerializer):
         return ShippingAddressSerializer(order).data
 
 
-class OrderStatusSerializer(serializers.Serializer):
+class OrderStatusSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Order.Status.choices)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from shop.core.filters import FilterBackend, OrderingFilter
 from shop.core.permissions import is_staff
 from shop.core.schema import problem_responses
+from shop.core.serializers import refuse_body_fields
 from shop.orders import services
 from shop.orders.api.filters import OrderFilter
 from shop.orders.api.serializers import OrderSerializer, OrderStatusSerializer
@@ -54,7 +55,9 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._answer(services.order_cancel(order=self.get_object(), by=request.user))
+        order = self.get_object()
+        refuse_body_fields(request)
+        return self._answer(services.order_cancel(order=order, by=request.user))
 
     @extend_schema(
         summary="Move the order to another status (staff)",
