@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from celery import shared_task
 
 from shop.backoffice.audit.context import audit_context, process_source
+from shop.catalog.models import Product
 from shop.catalog.services import product_update, stock_adjust
 from tests.backoffice.helpers import last_entry, source
 from tests.factories import ProductFactory, StaffFactory
@@ -50,3 +52,16 @@ def test_a_movement_user_wins_over_the_context_actor():
 def test_an_unknown_source_is_refused():
     with pytest.raises(ValueError), audit_context(source="somewhere"):
         pass
+
+
+@shared_task
+def _reprice(product_id: int) -> None:
+    product_update(product=Product.objects.get(pk=product_id), fields={"price": Decimal("3.00")})
+
+
+def test_a_celery_task_is_logged_as_task_even_when_run_in_process_after_a_request():
+    product = ProductFactory(price=Decimal("1.00"))
+    with audit_context(source="api"):
+        _reprice.apply(kwargs={"product_id": product.pk})
+    entry = last_entry(product)
+    assert (entry.changes, source(entry)) == ({"price": ["1.00", "3.00"]}, "task")

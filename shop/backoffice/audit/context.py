@@ -3,8 +3,9 @@
 A request is wrapped by `AuditMiddleware`: `/admin/` is `admin` (the import-export views `import`), every
 other path `api`. The actor is read from the request when an entry is written, not when the request
 arrives: DRF authenticates a JWT inside the view and then sets `request.user` on the Django request too, so
-API writes get their user although Django's middleware saw an anonymous one. Outside a request the source
-is the process's own (`shell`, `command` or `task`) unless code declares it with `audit_context()`.
+API writes get their user although Django's middleware saw an anonymous one. A Celery task is `task`,
+on a worker or run in-process after a request's commit. Otherwise the source is the process's own (`shell`
+or `command`) unless code declares it with `audit_context()`.
 The import preview writes no entries: its transaction is rolled back anyway, and the audit work would only
 double the import's cost.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditlog.context import auditlog_disabled
+from celery import signals
 from django.db import models
 from django.utils.functional import SimpleLazyObject, empty
 
@@ -121,3 +123,18 @@ class AuditMiddleware:
 def correlation_id() -> str | None:
     """AUDITLOG_CID_GETTER: an entry's correlation id is the trace id of the request (or None)."""
     return trace_id_var.get()
+
+
+_task_tokens = {}
+
+
+@signals.task_prerun.connect(dispatch_uid="audit_task_scope")
+def _enter_task(task_id=None, **kwargs):
+    _task_tokens[task_id] = _scope.set(AuditScope(source=Source.TASK))
+
+
+@signals.task_postrun.connect(dispatch_uid="audit_task_scope_end")
+def _leave_task(task_id=None, **kwargs):
+    token = _task_tokens.pop(task_id, None)
+    if token is not None:
+        _scope.reset(token)
