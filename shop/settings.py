@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "auditlog",  # before shop.backoffice, whose admin replaces auditlog's
     "shop.core",
     "shop.accounts",
     "shop.catalog",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shop.backoffice.audit.context.AuditMiddleware",  # actor and source of audit entries
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out admin login into the lock-out page
@@ -363,6 +365,12 @@ if SCHEDULE_LOW_STOCK_DIGEST_AT:
         "task": "shop.catalog.tasks.send_low_stock_digest",
         "schedule": crontab(hour=_digest_at.hour, minute=_digest_at.minute),
     }
+
+# --- Audit log (django-auditlog; what is tracked: shop/backoffice/audit/tracking.py) -----------------
+AUDITLOG_STORE_JSON_CHANGES = True  # diffs as JSON values (numbers, booleans, null), not their str()
+AUDITLOG_DISABLE_ON_RAW_SAVE = True  # loading fixtures is not a change anybody made
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # the correlation id leads to the request's log line instead
+AUDITLOG_CID_GETTER = "shop.backoffice.audit.context.correlation_id"
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

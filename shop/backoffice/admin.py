@@ -1,5 +1,8 @@
 """Admin pieces that join several domains, so they live above all of them.
 
+The audit log's admin is registered last: it gives every audited model's admin (this one included) the
+audit History.
+
 The customer page links to the customer's carts and orders: accounts sits below carts and orders and cannot
 name them, so the back office replaces the accounts user admin with one that adds the links.
 """
@@ -10,9 +13,12 @@ from django.utils.html import format_html
 
 from shop.accounts.admin import UserAdmin
 from shop.accounts.models import User
+from shop.backoffice.audit import admin as audit_admin
+from shop.backoffice.audit.resources import AuditedUserResource
 
 
 class CustomerAdmin(UserAdmin):
+    resource_classes = (AuditedUserResource,)  # the user import writes in bulk: its audit entries too
     readonly_fields = (*UserAdmin.readonly_fields, "activity")
     fieldsets = (*UserAdmin.fieldsets[:2], ("Shopping", {"fields": ("activity",)}), *UserAdmin.fieldsets[2:])
 
@@ -30,3 +36,4 @@ class CustomerAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, CustomerAdmin)
+audit_admin.register(admin.site)

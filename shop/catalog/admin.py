@@ -320,6 +320,7 @@ class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
 
 
 @transaction.atomic
+@transaction.atomic
 def _adjust_all(queryset, data, user) -> None:
     """All or nothing: one product short of stock leaves every selected product unchanged."""
     for product in queryset.order_by("pk"):

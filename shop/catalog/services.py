@@ -339,8 +339,14 @@ def product_update(
 
 @transaction.atomic
 def product_set_active(*, products: QuerySet[Product], is_active: bool) -> int:
-    """Activate or deactivate the products; only those whose flag changes are touched. Returns how many."""
-    return products.exclude(is_active=is_active).update(is_active=is_active, updated_at=timezone.now())
+    """Activate or deactivate the products; only those whose flag changes are touched. Returns how many.
+
+    Each product is saved on its own (not one `update()`), so the audit log records who switched which one."""
+    changed = list(products.exclude(is_active=is_active).order_by("pk"))
+    for product in changed:
+        product.is_active = is_active
+        product.save(update_fields=["is_active", "updated_at"])
+    return len(changed)
 
 
 @transaction.atomic

@@ -65,6 +65,7 @@ SEEDERS = {
     ),
     "axes.AccessFailureLog": lambda n: AccessFailureLog.objects.create(username=f"user{n}@example.com"),
     "axes.AccessLog": lambda n: AccessLog.objects.create(username=f"user{n}@example.com"),
+    "auditlog.LogEntry": lambda n: CategoryFactory(),  # the audit log records each creation
     "carts.Cart": _cart,
     "catalog.Category": _category,
     "catalog.Product": lambda n: ProductFactory(

@@ -33,6 +33,10 @@ ROLES = {
     },
 }
 
+#: Every role reads the audit log; it shows each only the models that the role may view (shop.backoffice.audit).
+for _spec in ROLES.values():
+    _spec["auditlog.logentry"] = ("view",)
+
 
 def role_permissions(spec: dict) -> list[Permission]:
     query = Q(pk__in=[])

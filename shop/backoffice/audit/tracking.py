@@ -1,0 +1,111 @@
+"""What the audit log records, and the receivers that complete django-auditlog.
+
+django-auditlog writes an entry from the model signals (`pre_save` diff against the stored row, `post_save`
+for creations, `m2m_changed`). Three things it cannot know are added here:
+- every entry is stamped with the actor and the source of `context` (`additional_data["source"]`);
+- stock moves with a guarded queryset `update()` in `stock_adjust`, which sends no signal: the ledger row it
+  writes does, so each staff movement (initial, adjustment, import, return) becomes a product entry
+  `stock: old → new` with its reason. Sales and cancellations stay in the ledger and the order's history;
+- a placed order is not logged (checkout is the customer's, `OrderStatusChange` records it); its status
+  changes are.
+Passwords are masked to a constant: an entry says that the password changed, never what it was or became.
+"""
+
+from auditlog.context import auditlog_disabled
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from auditlog.signals import pre_log
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_save, pre_save
+
+from shop.accounts.models import User
+from shop.backoffice.audit.context import current_actor, current_source
+from shop.catalog.models import Category, Product, StockMovement
+from shop.orders.models import Order
+
+MASK = "(hidden)"
+MASKED_FIELDS = ("password",)
+#: model -> (tracked fields, many-to-many fields). Derived or bookkeeping columns (ratings, paths,
+#: timestamps, last_login) are left out, so a login or a new rating writes no entry.
+TRACKED = {
+    Product: (("sku", "slug", "title", "description", "price", "image", "stock", "is_active"), ("categories",)),
+    Category: (("name", "slug", "parent", "description"), ()),
+    Order: (("status",), ()),
+    User: (
+        ("email", "first_name", "last_name", "phone", "is_active", "is_staff", "is_superuser", "password"),
+        ("groups", "user_permissions"),
+    ),
+    Group: (("name",), ("permissions",)),
+}
+#: Stock movements that a person decided; sales and cancellations follow orders.
+LOGGED_STOCK_REASONS = frozenset(
+    {
+        StockMovement.Reason.INITIAL,
+        StockMovement.Reason.ADJUSTMENT,
+        StockMovement.Reason.IMPORT,
+        StockMovement.Reason.RETURN,
+    }
+)
+
+
+def mask(value: str) -> str:
+    """auditlog's mask callable: the same constant on both sides, so only "it changed" is stored."""
+    return MASK
+
+
+def register_models() -> None:
+    for model, (fields, m2m_fields) in TRACKED.items():
+        if not auditlog.contains(model):
+            auditlog.register(
+                model,
+                include_fields=list(fields),
+                m2m_fields=set(m2m_fields),
+                mask_fields=[name for name in fields if name in MASKED_FIELDS],
+                mask_callable="shop.backoffice.audit.tracking.mask",
+            )
+    pre_save.connect(stamp_entry, sender=LogEntry, dispatch_uid="audit_stamp_entry")
+    post_save.connect(log_stock_movement, sender=StockMovement, dispatch_uid="audit_stock_movement")
+    pre_log.connect(skip_order_creation, sender=Order, dispatch_uid="audit_skip_order_creation")
+
+
+def stamp_entry(sender, instance: LogEntry, **kwargs) -> None:
+    if instance.pk is not None:
+        return
+    actor = current_actor() if instance.actor_id is None else None
+    if actor is not None:
+        instance.actor_email = actor.email
+        if not _deletes_itself(instance, actor):
+            instance.actor = actor
+    instance.additional_data = {"source": current_source(), **(instance.additional_data or {})}
+
+
+def _deletes_itself(entry: LogEntry, actor) -> bool:
+    """A user deleting their own account: the entry keeps their email, a link to the deleted row would break."""
+    return (
+        entry.action == LogEntry.Action.DELETE
+        and entry.content_type_id == ContentType.objects.get_for_model(User).pk
+        and str(entry.object_pk) == str(actor.pk)
+    )
+
+
+def log_stock_movement(sender, instance: StockMovement, created: bool, raw: bool = False, **kwargs) -> None:
+    if not created or raw or instance.reason not in LOGGED_STOCK_REASONS or auditlog_disabled.get():
+        return
+    product = instance.product
+    new = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first()
+    if new is None:
+        return
+    extra = {"reason": instance.reason, "reference": instance.reference, "movement": instance.pk}
+    LogEntry.objects.log_create(
+        product,
+        action=LogEntry.Action.UPDATE,
+        changes={"stock": [new - instance.delta, new]},
+        actor=instance.user,
+        actor_email=getattr(instance.user, "email", None),
+        additional_data=extra,
+    )
+
+
+def skip_order_creation(sender, instance, action, **kwargs):
+    return action != LogEntry.Action.CREATE
