@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CartStatusEnum": "shop.carts.models.Cart.Status",
         "OrderStatusEnum": "shop.orders.models.Order.Status",
+        "ReviewStatusEnum": "shop.catalog.models.Review.Status",
+        "ModerationStatusEnum": "shop.catalog.reviews.MODERATION_STATUSES",
     },
 }
 

@@ -5,7 +5,7 @@ import factory
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
 from shop.carts.services import cart_apply_changes
-from shop.catalog.models import Category, Product, Rating, StockMovement
+from shop.catalog.models import Category, Product, Review, StockMovement
 from shop.orders.models import Order
 
 PASSWORD = "correct-horse-battery-9"
@@ -86,13 +86,17 @@ class ProductFactory(factory.django.DjangoModelFactory):
             StockMovement.objects.create(product=obj, delta=obj.stock, reason=StockMovement.Reason.INITIAL)
 
 
-class RatingFactory(factory.django.DjangoModelFactory):
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A bare, approved review written directly (the product's summary is not moved: use `review_submit` for
+    that)."""
+
     class Meta:
-        model = Rating
+        model = Review
 
     user = factory.SubFactory(UserFactory)
     product = factory.SubFactory(ProductFactory)
-    value = 4
+    rating = 4
+    status = Review.Status.APPROVED
 
 
 class CartFactory(factory.django.DjangoModelFactory):

@@ -3,8 +3,9 @@
 The audit log's admin is registered last: it gives every audited model's admin (this one included) the
 audit History.
 
-The customer page links to the customer's carts and orders: accounts sits below carts and orders and cannot
-name them, so the back office replaces the accounts user admin with one that adds the links.
+The customer page links to the customer's carts and orders and shows their wishlist (read-only): accounts sits
+below catalog, carts and orders and cannot name them, so the back office replaces the accounts user admin with
+one that adds them.
 """
 
 from django.contrib import admin
@@ -15,11 +16,13 @@ from shop.accounts.admin import UserAdmin
 from shop.accounts.models import User
 from shop.backoffice.audit import admin as audit_admin
 from shop.backoffice.audit.resources import AuditedUserResource
+from shop.catalog.admin import WishlistInline
 
 
 class CustomerAdmin(UserAdmin):
     resource_classes = (AuditedUserResource,)  # the user import writes in bulk: its audit entries too
     readonly_fields = (*UserAdmin.readonly_fields, "activity")
+    inlines = (*UserAdmin.inlines, WishlistInline)
     fieldsets = (*UserAdmin.fieldsets[:2], ("Shopping", {"fields": ("activity",)}), *UserAdmin.fieldsets[2:])
 
     @admin.display(description="carts and orders")

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 IMPORTABLE = (
     "catalog.product",
     "catalog.category",
-    "catalog.rating",
+    "catalog.review",
     "accounts.user",
     "accounts.address",
     "carts.cart",

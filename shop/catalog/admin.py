@@ -6,9 +6,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from shop.accounts.models import User
 from shop.catalog import selectors
-from shop.catalog.models import ADJUST_STOCK_PERMISSION, MAX_STOCK, Category, Product, Rating, StockMovement
-from shop.catalog.resources import CategoryResource, ProductResource, RatingResource
+from shop.catalog.models import (
+    ADJUST_STOCK_PERMISSION,
+    MAX_STOCK,
+    Category,
+    Product,
+    Review,
+    StockMovement,
+    WishlistItem,
+)
+from shop.catalog.resources import CategoryResource, ProductResource, ReviewResource
+from shop.catalog.reviews import may_moderate, review_delete, review_moderate_many
 from shop.catalog.services import (
     PRODUCT_FIELDS,
     PRODUCT_HAS_HISTORY,
@@ -27,6 +37,7 @@ from shop.catalog.services import (
 from shop.core.admin_actions import RefusableDeleteMixin, error_text, form_for_action, render_action_form
 from shop.core.exceptions import Conflict, DomainError, InvalidInput
 from shop.core.importexport import ShopImportExportMixin
+from shop.core.permissions import sees_all
 
 INLINE_LIMIT = 20
 TITLE_CHARS = 48  # keeps the product and stock movement lists within a 1366 px screen
@@ -179,11 +190,11 @@ def _latest_queryset(formset):
     return formset._latest
 
 
-class RatingInline(StockMovementInline):
-    model = Rating
-    fields = ("created_at", "user", "value")
+class ReviewInline(StockMovementInline):
+    model = Review
+    fields = ("created_at", "user", "rating", "status", "title")
     readonly_fields = fields
-    verbose_name_plural = f"latest ratings (up to {INLINE_LIMIT})"
+    verbose_name_plural = f"latest reviews (up to {INLINE_LIMIT}; moderate them under Reviews)"
 
 
 def short_title(product: Product):
@@ -208,7 +219,7 @@ class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
         ("Ratings", {"fields": ("rating_rate", "rating_count")}),
         ("Dates", {"fields": ("created_at", "updated_at")}),
     )
-    inlines = (StockMovementInline, RatingInline)
+    inlines = (StockMovementInline, ReviewInline)
     actions = ("activate", "deactivate", "adjust_stock")
     show_full_result_count = False
     list_per_page = 50
@@ -327,20 +338,88 @@ def _adjust_all(queryset, data, user) -> None:
         stock_adjust(product=product, delta=data["delta"], reason=data["reason"], reference=data["note"], by=user)
 
 
-@admin.register(Rating)
-class RatingAdmin(ShopImportExportMixin, admin.ModelAdmin):
-    resource_classes = (RatingResource,)
-    list_display = ("product", "user", "value", "created_at")
-    list_filter = ("value",)
-    search_fields = ("product__sku", "product__title", "user__email")
+@admin.register(Review)
+class ReviewAdmin(ShopImportExportMixin, admin.ModelAdmin):
+    """Moderation: approve and reject (the same service as the API), filters by status, rating and verified
+    purchase. Reviews belong to customers: nobody edits their words here, and deleting one goes through
+    `review_delete`, so the product's summary follows. Text is shown escaped, as everything the admin shows."""
+
+    resource_classes = (ReviewResource,)
+    list_display = ("created_at", "product_title", "user", "rating", "excerpt", "status", "verified_purchase")
+    list_filter = ("status", "rating", "verified_purchase")
+    search_fields = ("product__sku", "product__title", "user__email", "title")
     list_select_related = ("product", "user")
-    autocomplete_fields = ("product", "user")
+    fields = ("product", "user", "rating", "title", "body", "status", "verified_purchase", "created_at", "updated_at")
+    readonly_fields = fields
+    actions = ("approve", "reject")
     show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        return False  # ratings belong to customers; the summary on the product follows them
+    @admin.display(description="product", ordering="product__title")
+    def product_title(self, obj):
+        return short_title(obj.product)
+
+    @admin.display(description="review")
+    def excerpt(self, obj):
+        text = " — ".join(part for part in (obj.title, obj.body) if part)
+        return format_html('<span title="{}">{}</span>', text, Truncator(text).chars(TITLE_CHARS)) if text else "-"
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the page is read-only; moderation is the actions'
+
+    def has_moderate_permission(self, request):
+        return may_moderate(request.user)
+
+    @admin.action(permissions=["moderate"], description="Approve selected reviews")
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, Review.Status.APPROVED)
+
+    @admin.action(permissions=["moderate"], description="Reject selected reviews")
+    def reject(self, request, queryset):
+        self._moderate(request, queryset, Review.Status.REJECTED)
+
+    def _moderate(self, request, queryset, status: str) -> None:
+        changed = review_moderate_many(reviews=queryset, status=status, by=request.user)
+        already = queryset.count() - changed
+        note = f" ({already} already {status})" if already else ""
+        self.message_user(request, f"{changed} review(s) {status}{note}.", messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        review_delete(review=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for review in queryset.order_by("product_id", "pk"):
+            review_delete(review=review)
+
+
+class WishlistInline(admin.TabularInline):
+    """A customer's wishlist, read-only, on their page (shop.backoffice.admin.CustomerAdmin)."""
+
+    model = WishlistItem
+    fields = ("product", "is_active", "added_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "wishlist"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+    @admin.display(description="active", boolean=True)
+    def is_active(self, obj):
+        return obj.product.is_active
+
+    def has_view_permission(self, request, obj=None):
+        """Part of the customer's page: whoever may see the customer sees their wishlist."""
+        return sees_all(request.user, User)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

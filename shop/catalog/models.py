@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from shop.core.models import TimeStamped
@@ -95,20 +97,105 @@ class Product(TimeStamped):
         return f"{self.sku} {self.title}"
 
 
-class Rating(TimeStamped):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ratings")
-    value = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+#: Limits of a review's words (the service checks them for the API, the admin and the import alike).
+REVIEW_TITLE_MAX = 120
+REVIEW_BODY_MAX = 5000
+#: Named permission (besides change_review): approving and rejecting reviews, in the API and the admin.
+MODERATE_REVIEW_PERMISSION = "catalog.moderate_review"
+
+
+class Review(TimeStamped):
+    """A customer's rating of a product (1..5) with an optional title and body: one per customer and product.
+
+    Words wait for moderation (`pending`); a bare rating is `approved` at once. Only approved reviews are
+    listed and counted in the product's stored summary, which `shop.catalog.reviews` keeps exact. A review
+    of a variant is filed under its parent product. The text is plain text: it is stored as written and
+    escaped wherever it is shown.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    title = models.CharField(max_length=REVIEW_TITLE_MAX, blank=True)
+    body = models.TextField(max_length=REVIEW_BODY_MAX, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    verified_purchase = models.BooleanField(
+        default=False, help_text="The author has received this product (or one of its variants)."
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="review_one_per_user_product"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_5"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="review_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("title"), REVIEW_TITLE_MAX), name="review_title_max"
+            ),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("body"), REVIEW_BODY_MAX), name="review_body_max"),
+        ]
+        indexes = [
+            models.Index(fields=["product", "status", "-created_at"], name="review_product_listed_idx"),
+            models.Index(fields=["status", "-created_at"], name="review_status_created_idx"),
+        ]
+        permissions = [("moderate_review", "Can approve or reject reviews")]
+
+    def __str__(self):
+        return f"{self.user} on {self.product.sku}: {self.rating}"
+
+    @property
+    def author(self) -> str:
+        """How the author is shown to everyone: first name and last initial ("Jane D."), never the email."""
+        first, last = self.user.first_name.strip(), self.user.last_name.strip()
+        return " ".join(part for part in (first, f"{last[0]}." if last else "") if part) or "A customer"
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.title or self.body)
+
+
+class Purchase(models.Model):
+    """`user` has received `product`: what makes their review a verified purchase.
+
+    The catalog knows no orders: the orders app records a purchase when an order is delivered
+    (`shop.catalog.reviews.purchases_record`). A variant's purchase is filed under its parent, as its
+    reviews are. Kept once recorded (a later refund does not unmake the purchase).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ("id",)
-        constraints = [
-            models.UniqueConstraint(fields=["user", "product"], name="rating_one_per_user_product"),
-            models.CheckConstraint(condition=Q(value__gte=1, value__lte=5), name="rating_value_1_5"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="purchase_one_per_user_product")]
 
     def __str__(self):
-        return f"{self.user} rated {self.product.sku}: {self.value}"
+        return f"{self.user} received {self.product_id}"
+
+
+class WishlistItem(models.Model):
+    """A product on a customer's wishlist (one wishlist per customer: their items). Inactive products stay
+    here but are not listed; they come back when the product is activated again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wishlisted")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-added_at", "-id")
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="wishlistitem_one_per_user_product")]
+        indexes = [models.Index(fields=["user", "-added_at"], name="wishlistitem_user_added_idx")]
+
+    def __str__(self):
+        return f"{self.product_id} on {self.user}'s wishlist"
 
 
 class StockMovement(models.Model):

@@ -1,13 +1,15 @@
-"""Import/export of the catalog. Products by sku, categories by slug. Rows are saved through the catalog
-services, so an import obeys the same rules as the API and the admin (stock enters the ledger, a category
-move takes the tree lock and is checked for a cycle); a service refusal becomes the row's error."""
+"""Import/export of the catalog. Products by sku, categories by slug, reviews by customer email and sku. Rows
+are saved through the catalog services, so an import obeys the same rules as the API and the admin (stock enters
+the ledger, a category move takes the tree lock and is checked for a cycle, a review's words wait for
+moderation); a service refusal becomes the row's error."""
 
 from django.utils.text import slugify
 from import_export import fields
-from import_export.widgets import DecimalWidget, IntegerWidget
+from import_export.widgets import BooleanWidget, DecimalWidget, IntegerWidget
 
 from shop.accounts.models import User
-from shop.catalog.models import Category, Product, Rating, StockMovement
+from shop.catalog.models import Category, Product, Review, StockMovement
+from shop.catalog.reviews import review_submit
 from shop.catalog.services import (
     PRODUCT_FIELDS,
     category_check_parent,
@@ -15,7 +17,6 @@ from shop.catalog.services import (
     category_update,
     product_create,
     product_update,
-    rating_set,
 )
 from shop.core.importexport import (
     KeyForeignKeyWidget,
@@ -111,18 +112,25 @@ class ProductResource(ShopResource):
         """The categories were written by the service, with the row."""
 
 
-class RatingResource(ShopResource):
-    """Ratings by (customer email, product sku); saved through `rating_set`, so the summary follows."""
+class ReviewResource(ShopResource):
+    """Reviews by (customer email, product sku), saved through `review_submit`: the same rules as the API
+    (words wait for moderation, a bare rating counts at once) and the summary follows. `status` and
+    `verified_purchase` are exported, never imported: staff approve imported words in the admin."""
 
     user = fields.Field(attribute="user", column_name="user", widget=KeyForeignKeyWidget(User, field="email"))
     product = fields.Field(attribute="product", column_name="product", widget=KeyForeignKeyWidget(Product, field="sku"))
+    rating = fields.Field(attribute="rating", column_name="rating", widget=IntegerWidget())
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    verified_purchase = fields.Field(
+        attribute="verified_purchase", column_name="verified_purchase", readonly=True, widget=BooleanWidget()
+    )
     created_at = fields.Field(attribute="created_at", column_name="created_at", readonly=True)
 
     class Meta:
-        model = Rating
+        model = Review
         import_id_fields = ("user", "product")
-        fields = ("user", "product", "value", "created_at")
-        export_order = ("user", "product", "value", "created_at")
+        fields = ("user", "product", "rating", "title", "body", "status", "verified_purchase", "created_at")
+        export_order = fields
         skip_unchanged = True
         clean_model_instances = True
 
@@ -130,5 +138,11 @@ class RatingResource(ShopResource):
         return super().get_queryset().select_related("user", "product")
 
     def do_instance_save(self, instance, is_create):
-        rating_set(product=instance.product, user=instance.user, value=instance.value)
-        instance.pk = Rating.objects.values_list("pk", flat=True).get(product=instance.product, user=instance.user)
+        review, _ = review_submit(
+            product=instance.product,
+            user=instance.user,
+            rating=instance.rating,
+            title=instance.title,
+            body=instance.body,
+        )
+        instance.pk = review.pk

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from shop.accounts.models import User
-from shop.catalog.models import Category, Product, Rating, StockReservation
+from shop.catalog.models import Category, Product, Purchase, Review, StockReservation, WishlistItem
 from shop.core.permissions import sees_all
 
 
@@ -154,8 +154,60 @@ def product_filter(
     return queryset
 
 
-def rating_value(*, product: Product, user) -> int | None:
-    """`user`'s own rating of the product, or None (also for an anonymous caller)."""
+# --- Reviews and wishlists -------------------------------------------------------------------------
+
+
+def review_product_id(product: Product) -> int:
+    """The id of the product that `product`'s reviews (and purchases) are filed under: a variant's parent,
+    else the product itself. Customers review "the shirt", not "the shirt in M", and every variant's
+    buyers and readers meet in one summary."""
+    return getattr(product, "parent_id", None) or product.pk
+
+
+def review_product(product: Product) -> Product:
+    """The product itself, or a variant's parent (`review_product_id`)."""
+    return product if review_product_id(product) == product.pk else product.parent
+
+
+def reviews_approved(*, product: Product) -> QuerySet[Review]:
+    """What anyone reads: the approved reviews of the product (of its parent, for a variant), newest first."""
+    return (
+        Review.objects.filter(product_id=review_product_id(product), status=Review.Status.APPROVED)
+        .select_related("user")
+        .order_by("-created_at", "-id")
+    )
+
+
+def review_list(*, status: str | None = None) -> QuerySet[Review]:
+    """Every review for the moderators (optionally of one status), newest first, with author and product."""
+    queryset = Review.objects.select_related("user", "product").order_by("-created_at", "-id")
+    return queryset.filter(status=status) if status else queryset
+
+
+def review_mine(*, product: Product, user) -> Review | None:
+    """`user`'s own review of the product (of its parent, for a variant), whatever its status; or None."""
     if user is None or not user.is_authenticated:
         return None
-    return Rating.objects.filter(product=product, user=user).values_list("value", flat=True).first()
+    return Review.objects.filter(product_id=review_product_id(product), user=user).first()
+
+
+def rating_value(*, product: Product, user) -> int | None:
+    """`user`'s own rating of the product (their review's, pending ones too), or None (also for an anonymous
+    caller)."""
+    review = review_mine(product=product, user=user)
+    return review.rating if review else None
+
+
+def purchase_made(*, user, product: Product) -> bool:
+    """Whether `user` has received the product or one of its variants (recorded by `purchases_record`)."""
+    return Purchase.objects.filter(user=user, product_id=review_product_id(product)).exists()
+
+
+def wishlist_list(*, user) -> QuerySet[WishlistItem]:
+    """`user`'s wishlist, newest first: active products only, each with what its product document needs."""
+    products = _with_categories(Product.objects.filter(is_active=True))
+    return (
+        WishlistItem.objects.filter(user=user, product__is_active=True)
+        .prefetch_related(Prefetch("product", queryset=products))
+        .order_by("-added_at", "-id")
+    )

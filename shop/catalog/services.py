@@ -4,22 +4,22 @@ Stock belongs to the catalog alone: every change goes through `stock_adjust` (wh
 hold through `stock_reservations_set` / `stock_reservations_release`, and every "is there enough?" through
 `stock_check`, which locks the product rows in primary-key order (`stock_lock`) before it counts. Carts,
 checkout and staff tools all take the locks in that one order, so they queue instead of deadlocking.
+Reviews with the rating summary they keep, and wishlists, have modules of their own (`reviews.py`, `wishlist.py`).
 """
 
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, ProtectedError, Q, QuerySet
 from django.utils import timezone
 
-from shop.catalog.models import MAX_STOCK, PATH_SEPARATOR, Category, Product, Rating, StockMovement, StockReservation
+from shop.catalog.models import MAX_STOCK, PATH_SEPARATOR, Category, Product, StockMovement, StockReservation
 from shop.catalog.selectors import stock_available
-from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput, NotFound
+from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput
 from shop.core.money import to_money
 
-RATE_STEP = Decimal("0.01")
 PRODUCT_UNIQUE_FIELDS = ("sku", "slug")
 #: The product columns `product_create` and `product_update` take besides categories and stock.
 PRODUCT_FIELDS = ("sku", "slug", "title", "description", "price", "image", "is_active")
@@ -361,52 +361,3 @@ def product_delete(*, product: Product) -> None:
             product.delete()
     except ProtectedError:
         raise Conflict(PRODUCT_HAS_HISTORY) from None
-
-
-# --- Ratings --------------------------------------------------------------------------------------
-# The summary keeps the exact sum and count of the ratings (`rating_sum`, `rating_count`) and stores the
-# average rounded to two places only for display and ordering, so it never drifts. It is updated
-# incrementally rather than recomputed from the Rating rows, because the seeded catalogue carries
-# summaries (e.g. 3.90 over 120 ratings) that have no rows behind them. Every change locks the product
-# row first, so concurrent raters queue.
-
-
-def _locked_summary(product: Product) -> tuple[Product, Decimal, int]:
-    locked = Product.objects.select_for_update().only("id", "rating_sum", "rating_count").get(pk=product.pk)
-    return locked, locked.rating_sum, locked.rating_count
-
-
-def _store_summary(product: Product, locked: Product, total: Decimal, count: int) -> Product:
-    count = max(count, 0)
-    total = min(max(total, Decimal("0")), Decimal(5 * count))
-    rate = (total / count).quantize(RATE_STEP, rounding=ROUND_HALF_UP) if count else Decimal("0.00")
-    Product.objects.filter(pk=locked.pk).update(rating_rate=rate, rating_count=count, rating_sum=total)
-    product.rating_rate, product.rating_count, product.rating_sum = rate, count, total
-    return product
-
-
-@transaction.atomic
-def rating_set(*, product: Product, user, value: int) -> Product:
-    """Set or replace `user`'s rating: the sum gains `value` (and the count one), or `value - old`."""
-    locked, total, count = _locked_summary(product)
-    rating = Rating.objects.filter(product=locked, user=user).first()
-    if rating is None:
-        Rating.objects.create(product=locked, user=user, value=value)
-        total, count = total + value, count + 1
-    else:
-        total += value - rating.value
-        rating.value = value
-        rating.save(update_fields=["value", "updated_at"])
-        count = max(count, 1)
-    return _store_summary(product, locked, total, count)
-
-
-@transaction.atomic
-def rating_delete(*, product: Product, user) -> Product:
-    """Remove `user`'s rating: the sum loses its value and the count one; rate 0 when no rating is left."""
-    locked, total, count = _locked_summary(product)
-    rating = Rating.objects.filter(product=locked, user=user).first()
-    if rating is None:
-        raise NotFound("You have not rated this product.")
-    rating.delete()
-    return _store_summary(product, locked, total - rating.value, count - 1)

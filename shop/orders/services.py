@@ -16,6 +16,7 @@ from shop.accounts.models import Address
 from shop.carts.models import Cart
 from shop.carts.services import cart_holder, cart_mark_ordered
 from shop.catalog.models import Product, StockMovement
+from shop.catalog.reviews import purchases_record
 from shop.catalog.services import stock_adjust, stock_check, stock_lock
 from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
 from shop.orders.models import CHANGE_STATUS_PERMISSION, MONEY_MAX, Order, OrderItem, OrderStatusChange
@@ -151,7 +152,8 @@ def _restore_stock(order: Order, by) -> None:
 @transaction.atomic
 def order_set_status(*, order: Order, status: str, by) -> Order:
     """Move the order to `status` if `by` may (`allowed_next_statuses`), else `InvalidTransition` (409).
-    Cancelling puts the stock back (`cancel` movements)."""
+    Cancelling puts the stock back (`cancel` movements); delivering tells the catalog what the customer has
+    received (`purchases_record`: their reviews of it become verified purchases)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     allowed = allowed_next_statuses(order, by=by)
     if status not in allowed:
@@ -159,6 +161,10 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
         raise InvalidTransition(f"Cannot move an order from {order.status} to {status} (allowed for you: {names}).")
     if status == Order.Status.CANCELLED:
         _restore_stock(order, by)
+    if status == Order.Status.DELIVERED:
+        purchases_record(
+            user=order.user, product_ids=order.items.exclude(product=None).values_list("product_id", flat=True)
+        )
     return _move(order, status, by)
 
 

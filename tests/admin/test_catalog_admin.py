@@ -7,7 +7,7 @@ from shop.catalog import admin as catalog_admin
 from shop.catalog.models import Category, Product, StockMovement
 from shop.catalog.services import product_create
 from tests.admin.helpers import changelist, changelist_formset, messages_of, run_action, set_page_size
-from tests.factories import CategoryFactory, ProductFactory, RatingFactory
+from tests.factories import CategoryFactory, ProductFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_product_form_change_of_stock_writes_a_movement_and_keeps_categories(adm
         "title": product.title, "slug": product.slug, "sku": product.sku, "description": "", "image": "",
         "categories": [category.pk], "is_active": "on", "price": "3.00", "stock": "9",
     }  # fmt: skip
-    for prefix in ("stock_movements", "ratings"):
+    for prefix in ("stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -106,7 +106,7 @@ def test_product_form_change_of_stock_writes_a_movement_and_keeps_categories(adm
 
 def test_adding_a_product_records_its_stock_as_initial_movement(admin_client):
     data = {"title": "New", "slug": "new", "sku": "NEW-1", "price": "2.00", "stock": "5", "is_active": "on"}
-    for prefix in ("stock_movements", "ratings"):
+    for prefix in ("stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     assert admin_client.post(reverse("admin:catalog_product_add"), data).status_code == 302
     product = Product.objects.get(sku="NEW-1")
@@ -114,12 +114,12 @@ def test_adding_a_product_records_its_stock_as_initial_movement(admin_client):
     assert list(product.stock_movements.values_list("delta", "reason")) == [(5, "initial")]
 
 
-def test_product_page_shows_latest_movements_and_ratings_read_only(admin_client):
+def test_product_page_shows_latest_movements_and_reviews_read_only(admin_client):
     product = ProductFactory(stock=1)
-    RatingFactory(product=product, value=5)
+    ReviewFactory(product=product, rating=5)
     html = admin_client.get(reverse("admin:catalog_product_change", args=[product.pk])).content.decode().lower()
     assert "latest stock movements" in html
-    assert "latest ratings" in html
+    assert "latest reviews" in html
     assert f"?product__id__exact={product.pk}" in html
     assert 'name="stock_movements-0-delta"' not in html  # read-only
 
@@ -218,7 +218,7 @@ def test_bulk_delete_of_empty_categories_deletes_them(admin_client):
 
 def test_saving_the_product_page_as_rendered_keeps_the_read_only_inlines_intact(admin_client):
     product = ProductFactory(stock=2)
-    RatingFactory(product=product)
+    ReviewFactory(product=product)
     page = admin_client.get(reverse("admin:catalog_product_change", args=[product.pk]))
     data = {}
     for formset in page.context["inline_admin_formsets"]:
@@ -234,7 +234,7 @@ def test_saving_the_product_page_as_rendered_keeps_the_read_only_inlines_intact(
     assert response.status_code == 302
     assert Product.objects.get(pk=product.pk).title == "Renamed"
     assert product.stock_movements.count() == 1
-    assert product.ratings.count() == 1
+    assert product.reviews.count() == 1
 
 
 def _stocked_and_ordered(title):
@@ -289,7 +289,7 @@ def test_activating_counts_only_products_that_change_and_leaves_the_others_untou
 @pytest.mark.parametrize("price", ["-0", "-0.00"])
 def test_a_negative_zero_price_from_the_admin_is_stored_as_zero(admin_client, price):
     data = {"title": "Free", "slug": "free", "sku": "FREE-1", "price": price, "stock": "0", "is_active": "on"}
-    for prefix in ("stock_movements", "ratings"):
+    for prefix in ("stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     assert admin_client.post(reverse("admin:catalog_product_add"), data).status_code == 302
     product = Product.objects.get(sku="FREE-1")
@@ -304,7 +304,7 @@ def test_a_product_added_in_the_admin_gets_its_categories_through_the_service(ad
     monkeypatch.setattr(catalog_admin, "product_create", lambda **kw: calls.append(kw) or product_create(**kw))
     shoes = CategoryFactory()
     data = {"title": "New", "slug": "new", "sku": "NEW-2", "price": "2.00", "stock": "3", "categories": [shoes.pk]}
-    for prefix in ("stock_movements", "ratings"):
+    for prefix in ("stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = admin_client.post(reverse("admin:catalog_product_add"), data)
     assert response.status_code == 302

@@ -19,7 +19,7 @@ from tests.factories import (
     CategoryFactory,
     OrderFactory,
     ProductFactory,
-    RatingFactory,
+    ReviewFactory,
     UserFactory,
 )
 
@@ -71,7 +71,7 @@ SEEDERS = {
     "catalog.Product": lambda n: ProductFactory(
         categories=CategoryFactory.create_batch(2), image="https://i.test/p.png"
     ),
-    "catalog.Rating": lambda n: RatingFactory(),
+    "catalog.Review": lambda n: ReviewFactory(title="<b>words</b>", body="more words"),
     "catalog.StockMovement": lambda n: ProductFactory(stock=3),
     "orders.IdempotencyKey": lambda n: IdempotencyKey.objects.create(
         user=UserFactory(), key=f"k-{n}", request_fingerprint="f", expires_at=_later()

@@ -6,7 +6,7 @@ from import_export.results import RowResult
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart
 from shop.carts.services import cart_holder
-from shop.catalog.models import Product, Rating, StockReservation
+from shop.catalog.models import Product, Review, StockReservation
 from shop.orders.models import Order, OrderItem
 from tests.admin.test_import_export import csv_rows, export, import_file, preview, totals
 from tests.factories import (
@@ -15,7 +15,7 @@ from tests.factories import (
     CartItemFactory,
     OrderFactory,
     ProductFactory,
-    RatingFactory,
+    ReviewFactory,
     UserFactory,
 )
 
@@ -65,22 +65,35 @@ def test_address_export_names_the_user(admin_client):
     assert csv_rows(export(admin_client, Address))[0]["user"] == "ann@example.com"
 
 
-def test_rating_import_goes_through_the_rating_service_and_updates_the_summary(admin_client):
+def test_review_import_goes_through_the_review_service_and_updates_the_summary(admin_client):
     product = ProductFactory(sku="R-1")
     UserFactory(email="a@example.com")
     UserFactory(email="b@example.com")
-    import_file(admin_client, Rating, "user,product,value\na@example.com,R-1,5\nb@example.com,R-1,3\n")
+    import_file(admin_client, Review, "user,product,rating\na@example.com,R-1,5\nb@example.com,R-1,3\n")
     product.refresh_from_db()
     assert (product.rating_rate, product.rating_count) == (Decimal("4.00"), 2)
-    import_file(admin_client, Rating, "user,product,value\na@example.com,R-1,1\n")
+    import_file(admin_client, Review, "user,product,rating\na@example.com,R-1,1\n")
     product.refresh_from_db()
-    assert (product.rating_rate, product.rating_count, Rating.objects.count()) == (Decimal("2.00"), 2, 2)
+    assert (product.rating_rate, product.rating_count, Review.objects.count()) == (Decimal("2.00"), 2, 2)
 
 
-def test_rating_export(admin_client):
-    RatingFactory(user=UserFactory(email="a@example.com"), product=ProductFactory(sku="R-1"), value=4)
-    assert csv_rows(export(admin_client, Rating))[0] | {"created_at": ""} == {
-        "user": "a@example.com", "product": "R-1", "value": "4", "created_at": ""
+def test_imported_review_words_wait_for_moderation(admin_client):
+    product = ProductFactory(sku="R-1")
+    UserFactory(email="a@example.com")
+    import_file(
+        admin_client, Review, "user,product,rating,title,body,status\na@example.com,R-1,5,Great,Fits,approved\n"
+    )
+    review = Review.objects.get()
+    assert (review.title, review.body, review.status) == ("Great", "Fits", "pending")  # status is not imported
+    product.refresh_from_db()
+    assert product.rating_count == 0
+
+
+def test_review_export(admin_client):
+    ReviewFactory(user=UserFactory(email="a@example.com"), product=ProductFactory(sku="R-1"), rating=4, title="Ok")
+    assert csv_rows(export(admin_client, Review))[0] | {"created_at": ""} == {
+        "user": "a@example.com", "product": "R-1", "rating": "4", "title": "Ok", "body": "", "status": "approved",
+        "verified_purchase": "0", "created_at": "",
     }  # fmt: skip
 
 

@@ -148,6 +148,7 @@ def test_a_non_superuser_posting_privilege_fields_changes_nothing(manager_client
     data = {
         "email": customer.email, "first_name": "New", "last_name": "", "phone": "", "is_active": "on",
         "is_staff": "on", "is_superuser": "on", "addresses-TOTAL_FORMS": 0, "addresses-INITIAL_FORMS": 0,
+        "wishlist-TOTAL_FORMS": 0, "wishlist-INITIAL_FORMS": 0,
     }  # fmt: skip
     response = manager_client.post(reverse("admin:accounts_user_change", args=[customer.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]

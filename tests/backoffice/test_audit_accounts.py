@@ -24,7 +24,8 @@ def user_form(user, **changes) -> dict:
         "email": user.email, "first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
         "is_active": "on", "date_joined_0": "2024-01-01", "date_joined_1": "00:00:00",
         "groups": [g.pk for g in user.groups.all()], "user_permissions": [p.pk for p in user.user_permissions.all()],
-        "addresses-TOTAL_FORMS": 0, "addresses-INITIAL_FORMS": 0,
+        "addresses-TOTAL_FORMS": 0, "addresses-INITIAL_FORMS": 0, "wishlist-TOTAL_FORMS": 0,
+        "wishlist-INITIAL_FORMS": 0,
     }  # fmt: skip
     data.update(changes)
     return data

@@ -3,10 +3,10 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from shop.catalog.models import Category, Product
+from shop.catalog.models import Category, Product, Review
 from shop.catalog.services import stock_adjust
 from shop.core.exceptions import InsufficientStock
-from tests.factories import CategoryFactory, ProductFactory, RatingFactory
+from tests.factories import CategoryFactory, ProductFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,26 @@ def test_database_refuses_duplicate_sku(product):
 
 def test_database_refuses_rating_above_five(product):
     with pytest.raises(IntegrityError), transaction.atomic():
-        RatingFactory(product=product, value=6)
+        ReviewFactory(product=product, rating=6)
 
 
-def test_database_refuses_second_rating_by_same_user(product, customer):
-    RatingFactory(product=product, user=customer, value=3)
+def test_database_refuses_second_review_by_same_user(product, customer):
+    ReviewFactory(product=product, user=customer, rating=3)
     with pytest.raises(IntegrityError), transaction.atomic():
-        RatingFactory(product=product, user=customer, value=4)
+        ReviewFactory(product=product, user=customer, rating=4)
+
+
+@pytest.mark.parametrize("field", ["title", "body"])
+def test_database_refuses_review_words_over_their_limit(product, field):
+    limit = {"title": 120, "body": 5000}[field]
+    review = ReviewFactory(product=product, **{field: "x" * limit})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.filter(pk=review.pk).update(**{field: "x" * (limit + 1)})
+
+
+def test_database_refuses_an_unknown_review_status(product):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewFactory(product=product, status="hidden")
 
 
 def test_category_path_and_depth_follow_the_parent():

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from shop.accounts.services import user_delete
-from shop.catalog.services import rating_set
+from shop.catalog.reviews import review_submit
 from tests.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 def test_deleting_a_user_takes_their_ratings_out_of_the_summaries():
     product = ProductFactory(rating_rate=Decimal("3.90"), rating_count=120)
     leaving, staying = UserFactory(), UserFactory()
-    rating_set(product=product, user=leaving, value=5)
-    rating_set(product=product, user=staying, value=1)
+    review_submit(product=product, user=leaving, rating=5)
+    review_submit(product=product, user=staying, rating=1)
 
     user_delete(user=leaving)
 
@@ -25,7 +25,7 @@ def test_deleting_a_user_takes_their_ratings_out_of_the_summaries():
 def test_deleting_a_user_through_the_admin_keeps_the_summary(admin_client):
     product = ProductFactory()
     leaving = UserFactory()
-    rating_set(product=product, user=leaving, value=4)
+    review_submit(product=product, user=leaving, rating=4)
 
     response = admin_client.post(f"/admin/accounts/user/{leaving.pk}/delete/", {"post": "yes"})
 

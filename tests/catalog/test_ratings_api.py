@@ -1,12 +1,12 @@
-import threading
-from decimal import ROUND_HALF_UP, Decimal
+"""`/products/{id}/rating/` as today's clients use it: a rating there is a bare review."""
+
+from decimal import Decimal
 
 import pytest
-from django.db import connection
 
-from shop.catalog.models import Product, Rating
-from shop.catalog.services import rating_delete, rating_set
-from tests.factories import ProductFactory, RatingFactory, UserFactory
+from shop.catalog.models import Review
+from shop.catalog.reviews import review_delete, review_submit
+from tests.factories import ProductFactory, ReviewFactory, UserFactory
 from tests.helpers import assert_fields_refused, assert_problem
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_anyone_reads_the_summary_with_mine_null(api_client, seeded):
 
 
 def test_a_customer_sees_their_own_value(customer_client, customer, seeded):
-    RatingFactory(product=seeded, user=customer, value=2)
+    ReviewFactory(product=seeded, user=customer, rating=2)
     assert customer_client.get(rating_url(seeded)).json()["mine"] == 2
 
 
@@ -49,7 +49,9 @@ def test_a_second_post_replaces_the_callers_rating(customer_client, customer):
     customer_client.post(rating_url(product), {"value": 2}, format="json")
     response = customer_client.post(rating_url(product), {"value": 4}, format="json")
     assert response.json() == {"rate": "4.00", "count": 1, "mine": 4}
-    assert list(Rating.objects.filter(product=product).values_list("user", "value")) == [(customer.pk, 4)]
+    assert list(Review.objects.filter(product=product).values_list("user", "rating", "status")) == [
+        (customer.pk, 4, "approved")
+    ]
 
 
 def test_ratings_of_several_users_average(customer_client, other_client):
@@ -65,7 +67,7 @@ def test_delete_removes_the_callers_rating_from_the_summary(customer_client, oth
     other_client.post(rating_url(product), {"value": 2}, format="json")
     assert customer_client.delete(rating_url(product)).status_code == 204
     assert summary(product) == (Decimal("2.00"), 1)
-    assert not Rating.objects.filter(product=product, user=customer).exists()
+    assert not Review.objects.filter(product=product, user=customer).exists()
 
 
 def test_deleting_the_last_rating_resets_the_rate_to_zero(customer_client):
@@ -81,9 +83,9 @@ def test_delete_without_a_rating_is_not_found(customer_client, seeded):
 
 
 def test_a_customer_cannot_delete_someone_elses_rating(customer_client, other_customer, seeded):
-    RatingFactory(product=seeded, user=other_customer, value=1)
+    ReviewFactory(product=seeded, user=other_customer, rating=1)
     assert_problem(customer_client.delete(rating_url(seeded)), 404, "not_found")
-    assert Rating.objects.filter(user=other_customer).exists()
+    assert Review.objects.filter(user=other_customer).exists()
 
 
 @pytest.mark.parametrize("value", [0, 6, "five", None, 4.5])
@@ -93,7 +95,7 @@ def test_values_outside_one_to_five_are_validation_problems(customer_client, see
     )
     assert "value" in body["errors"]
     assert summary(seeded) == (Decimal("3.90"), 120)
-    assert not Rating.objects.exists()
+    assert not Review.objects.exists()
 
 
 @pytest.mark.parametrize("method", ["post", "delete"])
@@ -115,70 +117,36 @@ def test_the_rating_summary_cannot_be_written_through_the_product(staff_client, 
     assert summary(seeded) == (Decimal("3.90"), 120)
 
 
-def test_rating_services_set_replace_and_delete_update_the_summary_incrementally():
+def test_rating_a_product_with_a_review_changes_only_its_stars_and_keeps_the_words(customer_client, customer):
+    product = ProductFactory()
+    review, _ = review_submit(product=product, user=customer, rating=2, title="Too small", body="Runs small.")
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.APPROVED)  # moderated meanwhile
+    product.refresh_from_db()
+    response = customer_client.post(rating_url(product), {"value": 3}, format="json")
+    review.refresh_from_db()
+    assert (review.rating, review.title, review.body, review.status) == (3, "Too small", "Runs small.", "approved")
+    assert response.json()["mine"] == 3
+
+
+def test_mine_is_the_callers_value_also_while_their_review_waits(customer_client, customer):
+    product = ProductFactory()
+    review_submit(product=product, user=customer, rating=4, title="Nice")
+    assert customer_client.get(rating_url(product)).json() == {"rate": "0.00", "count": 0, "mine": 4}
+
+
+def test_delete_removes_the_callers_whole_review(customer_client, customer):
+    product = ProductFactory()
+    review_submit(product=product, user=customer, rating=4, title="Nice")
+    assert customer_client.delete(rating_url(product)).status_code == 204
+    assert not Review.objects.exists()
+
+
+def test_review_services_set_replace_and_delete_update_the_summary_incrementally():
     product = ProductFactory(rating_rate=Decimal("5.00"), rating_count=1)
     user = UserFactory()
-    rating_set(product=product, user=user, value=5)
-    rating_set(product=product, user=user, value=1)
+    review_submit(product=product, user=user, rating=5)
+    review, created = review_submit(product=product, user=user, rating=1)
+    assert not created
     assert summary(product) == (Decimal("3.00"), 2)
-    rating_delete(product=product, user=user)
+    review_delete(review=review)
     assert summary(product) == (Decimal("5.00"), 1)
-
-
-def expected_after_fives(rate: Decimal, count: int, raters: int) -> Decimal:
-    """The exact mean of the seeded base and `raters` fives, rounded once (3.90 x 120 + 8 x 5 = 508 / 128)."""
-    return ((rate * count + 5 * raters) / (count + raters)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_raters_do_not_lose_updates():
-    product = ProductFactory(rating_rate=Decimal("3.90"), rating_count=120)
-    users = [UserFactory() for _ in range(8)]
-    barrier = threading.Barrier(len(users))
-    failures = []
-
-    def rate(user):
-        try:
-            barrier.wait(timeout=10)
-            rating_set(product=Product.objects.get(pk=product.pk), user=user, value=5)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=rate, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert failures == []
-    assert summary(product) == (expected_after_fives(Decimal("3.90"), 120, 8), 128)
-    assert Rating.objects.filter(product=product).count() == 8
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_posts_by_one_user_leave_one_rating():
-    product = ProductFactory()
-    user = UserFactory()
-    barrier = threading.Barrier(4)
-    failures = []
-
-    def rate(value):
-        try:
-            barrier.wait(timeout=10)
-            rating_set(product=Product.objects.get(pk=product.pk), user=user, value=value)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=rate, args=(value,)) for value in (1, 2, 3, 4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert failures == []
-    final = Rating.objects.get(product=product, user=user)
-    assert summary(product) == (Decimal(final.value), 1)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from shop.catalog import selectors
-from shop.catalog.services import rating_set
+from shop.catalog.reviews import review_submit
 from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,6 @@ def test_categories_are_counted_by_their_products():
 
 def test_rating_value_is_the_callers_own(customer, other_customer):
     product = ProductFactory()
-    rating_set(product=product, user=customer, value=3)
+    review_submit(product=product, user=customer, rating=3)
     assert selectors.rating_value(product=product, user=customer) == 3
     assert selectors.rating_value(product=product, user=other_customer) is None

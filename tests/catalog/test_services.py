@@ -11,11 +11,10 @@ from shop.catalog.services import (
     product_create,
     product_set_active,
     product_update,
-    rating_set,
     stock_adjust,
 )
 from shop.core.exceptions import Conflict, InvalidInput
-from tests.factories import CategoryFactory, ProductFactory, UserFactory
+from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,27 +87,3 @@ def test_a_parent_deleted_with_its_subcategories_goes_with_them():
     category_check_deletable(categories=[parent, child, grandchild])
     assert category_delete_many(categories=[parent, child, grandchild]) == 3
     assert not Category.objects.exists()
-
-
-# --- Ratings ----------------------------------------------------------------------------------------
-
-
-def test_the_rating_average_does_not_drift():
-    """12 ratings of 5, four of them first given as 4: the old rounded-average arithmetic showed 4.98."""
-    product = ProductFactory()
-    users = [UserFactory() for _ in range(12)]
-    for index, user in enumerate(users):
-        rating_set(product=product, user=user, value=4 if index % 3 == 0 else 5)
-    for user in users[::3]:
-        rating_set(product=product, user=user, value=5)
-    product.refresh_from_db()
-    assert (product.rating_rate, product.rating_count, product.rating_sum) == (Decimal("5.00"), 12, Decimal("60"))
-
-
-def test_a_rating_is_folded_into_the_seeded_base_exactly():
-    seeded = ProductFactory(rating_rate=Decimal("3.90"), rating_count=120)  # sum 468, no Rating rows
-    users = [UserFactory() for _ in range(3)]
-    for user in users:
-        rating_set(product=seeded, user=user, value=1)
-    seeded.refresh_from_db()
-    assert (seeded.rating_sum, seeded.rating_count, seeded.rating_rate) == (Decimal("471"), 123, Decimal("3.83"))

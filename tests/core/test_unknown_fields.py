@@ -19,6 +19,7 @@ from tests.factories import (
     CategoryFactory,
     OrderFactory,
     ProductFactory,
+    ReviewFactory,
     UserFactory,
 )
 from tests.helpers import assert_fields_refused
@@ -49,6 +50,7 @@ def superuser_world():
         "categories": CategoryFactory().pk,
         "orders": OrderFactory(user=user).pk,
         "products": ProductFactory().pk,
+        "reviews": ReviewFactory().pk,
         "users": UserFactory().pk,
     }
     return client_for(user), ids

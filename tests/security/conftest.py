@@ -7,7 +7,7 @@ import pytest
 from shop.accounts.models import Address, User
 from shop.carts import services as cart_services
 from shop.carts.models import Cart
-from shop.catalog import services as catalog_services
+from shop.catalog import reviews as catalog_reviews
 from shop.catalog.models import Product
 from shop.orders import services as order_services
 from shop.orders.models import Order
@@ -42,7 +42,7 @@ def _owned(product: Product) -> Owned:
     order = order_services.order_place(cart=first, by=user)
     cart = cart_services.cart_get_or_create_open(user=user)
     cart_services.cart_apply_changes(cart=cart, add=[{"product": product.pk, "quantity": 1}])
-    catalog_services.rating_set(product=product, user=user, value=4)
+    catalog_reviews.review_submit(product=product, user=user, rating=4)
     return Owned(user=user, address=address, cart=cart, order=order)
 
 

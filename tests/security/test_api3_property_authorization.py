@@ -6,7 +6,7 @@ import pytest
 
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart
-from shop.catalog.models import Product, Rating
+from shop.catalog.models import Product, Review
 from shop.orders.models import Order
 from tests.conftest import client_for
 from tests.factories import PASSWORD, ProductFactory
@@ -140,9 +140,9 @@ def test_a_rating_belongs_to_the_caller_and_the_product_in_the_address(world):
     assert_fields_refused(client_for(world.alice.user).post(url, body, format="json"), unknown=("user", "product"))
     response = client_for(world.alice.user).post(url, {"value": 5}, format="json")
     assert response.status_code == 200
-    assert Rating.objects.get(user=world.alice.user, product=world.product).value == 5
-    assert Rating.objects.get(user=world.bob.user, product=world.product).value == 4
-    assert not Rating.objects.filter(product=other).exists()
+    assert Review.objects.get(user=world.alice.user, product=world.product).rating == 5
+    assert Review.objects.get(user=world.bob.user, product=world.product).rating == 4
+    assert not Review.objects.filter(product=other).exists()
     assert Product.objects.get(pk=other.pk).rating_count == 0
 
 

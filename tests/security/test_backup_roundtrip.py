@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from shop.accounts.models import User
 from tests.conftest import client_for
-from tests.factories import RatingFactory, StaffFactory
+from tests.factories import ReviewFactory, StaffFactory
 
 LISTS = ("users", "addresses", "categories", "products", "carts", "orders")
 # Rebuilt by `migrate`/`flush` themselves; every other table goes into the dump.
@@ -41,7 +41,7 @@ def test_dump_and_load_into_an_emptied_database_keeps_every_answer(tmp_path):
     call_command("generate_data", seed=7, no_progress=True, verbosity=0, **sizes)
     staff = StaffFactory(is_superuser=True)  # sees everything without permission rows (not dumped)
     customer = User.objects.get(pk=_every_page(client_for(staff), "orders")[0]["user"])
-    RatingFactory(user=customer)
+    ReviewFactory(user=customer)
     before = _answers(staff, customer)
     assert all(before[f"staff {name}"] for name in LISTS), {k: len(v) for k, v in before.items()}
 

@@ -21,7 +21,8 @@ from rest_framework.test import APIClient
 from shop import api_urls
 from shop.accounts.models import User
 from shop.carts import services as cart_services
-from shop.catalog import services as catalog_services
+from shop.catalog import reviews as catalog_reviews
+from shop.catalog.wishlist import wishlist_add
 from shop.orders import services as order_services
 from tests.accounts.utils import refresh_for
 from tests.conftest import client_for
@@ -71,6 +72,7 @@ CUSTOMER_WRITE = each("401", "404", "404", "403", OK)
 #: someone else's cart or order: order managers act on them too
 ORDER_DESK = each("401", "404", "404", OK, OK)
 GUEST_OPEN_CART = each("404", "404", "404", OK, OK)  # carts answer guests too: no 401, a 404
+MODERATORS = each("401", "403", OK, "403", OK)  # catalog managers hold view_review and moderate_review
 
 EXPECTED = {
     ("api-root", "get"): EVERYONE,
@@ -115,6 +117,14 @@ EXPECTED = {
     ("product-rating", "get"): EVERYONE,
     ("product-rating", "post"): SIGNED_IN,
     ("product-rating", "delete"): SIGNED_IN,
+    ("product-reviews", "get"): EVERYONE,
+    ("product-reviews", "post"): SIGNED_IN,
+    ("product-my-review", "delete"): SIGNED_IN,
+    ("review-list", "get"): MODERATORS,
+    ("review-moderate", "post"): MODERATORS,
+    ("wishlist-list", "get"): SIGNED_IN,
+    ("wishlist-list", "post"): SIGNED_IN,
+    ("wishlist-detail", "delete"): SIGNED_IN,
     ("cart-list", "get"): SIGNED_IN,
     ("cart-current", "get"): EVERYONE,
     ("cart-merge", "post"): SIGNED_IN,
@@ -161,6 +171,7 @@ def world(db) -> World:
         "address": address,
         "cart": cart,
         "order": order,
+        "review": catalog_reviews.review_submit(product=product, user=victim, rating=2, title="Meh")[0],
     }
     return World(victim=victim, callers=callers, objects=objects)
 
@@ -224,6 +235,11 @@ def _call(route: tuple[str, str], world: World, me: User | None) -> Call:
         ("product-detail", "patch"): lambda: Call(body={"price": "0.01"}),
         ("product-rating", "post"): lambda: Call(body={"value": 4}),
         ("product-rating", "delete"): lambda: _rated(product, me),
+        ("product-reviews", "post"): lambda: Call(body={"rating": 5, "title": "Great"}),
+        ("product-my-review", "delete"): lambda: _rated(product, me),
+        ("review-moderate", "post"): lambda: Call(body={"status": "approved"}),
+        ("wishlist-list", "post"): lambda: Call(body={"product": product.pk}),
+        ("wishlist-detail", "delete"): lambda: _wished(product, me),
         ("cart-current", "get"): lambda: Call(headers={"HTTP_X_SESSION_ID": f"guest-{uuid4().hex}"}),
         ("cart-merge", "post"): lambda: Call(headers={"HTTP_X_SESSION_ID": _guest_session(world)}),
         ("cart-detail", "patch"): lambda: Call(body={"update": [{"product": product.pk, "quantity": 2}]}),
@@ -237,7 +253,13 @@ def _call(route: tuple[str, str], world: World, me: User | None) -> Call:
 
 def _rated(product, me) -> Call:
     if me is not None:
-        catalog_services.rating_set(product=product, user=me, value=3)
+        catalog_reviews.review_submit(product=product, user=me, rating=3)
+    return Call()
+
+
+def _wished(product, me) -> Call:
+    if me is not None:
+        wishlist_add(user=me, product=product)
     return Call()
 
 
@@ -252,8 +274,11 @@ def _path_kwargs(name: str, method: str, world: World) -> dict:
         "product": objects["spare_product"] if name == "product-detail" and method != "get" else objects["product"],
         "cart": objects["cart"],
         "order": objects["order"],
+        "review": objects["review"],
     }
     prefix = name.split("-")[0]
+    if name == "wishlist-detail":
+        return {"product_id": objects["product"].pk}
     if name.endswith(("-list", "-current", "-merge")) or prefix not in targets:
         return {}
     return {"pk": targets[prefix].pk}

@@ -7,7 +7,8 @@ for creations, `m2m_changed`). Three things it cannot know are added here:
   writes does, so each staff movement (initial, adjustment, import, return) becomes a product entry
   `stock: old → new` with its reason. Sales and cancellations stay in the ledger and the order's history;
 - a placed order is not logged (checkout is the customer's, `OrderStatusChange` records it); its status
-  changes are.
+  changes are. Likewise a new review is not logged; its status changes (moderation, or the author's edit
+  sending it back to moderation) and its deletion are.
 Passwords are masked to a constant: an entry says that the password changed, never what it was or became.
 """
 
@@ -21,7 +22,7 @@ from django.db.models.signals import post_save, pre_save
 
 from shop.accounts.models import User
 from shop.backoffice.audit.context import current_actor, current_source
-from shop.catalog.models import Category, Product, StockMovement
+from shop.catalog.models import Category, Product, Review, StockMovement
 from shop.orders.models import Order
 
 MASK = "(hidden)"
@@ -32,6 +33,7 @@ TRACKED = {
     Product: (("sku", "slug", "title", "description", "price", "image", "stock", "is_active"), ("categories",)),
     Category: (("name", "slug", "parent", "description"), ()),
     Order: (("status",), ()),
+    Review: (("status",), ()),
     User: (
         ("email", "first_name", "last_name", "phone", "is_active", "is_staff", "is_superuser", "password"),
         ("groups", "user_permissions"),
@@ -66,7 +68,8 @@ def register_models() -> None:
             )
     pre_save.connect(stamp_entry, sender=LogEntry, dispatch_uid="audit_stamp_entry")
     post_save.connect(log_stock_movement, sender=StockMovement, dispatch_uid="audit_stock_movement")
-    pre_log.connect(skip_order_creation, sender=Order, dispatch_uid="audit_skip_order_creation")
+    for model in (Order, Review):
+        pre_log.connect(skip_creation, sender=model, dispatch_uid=f"audit_skip_creation_{model._meta.label}")
 
 
 def stamp_entry(sender, instance: LogEntry, **kwargs) -> None:
@@ -107,5 +110,5 @@ def log_stock_movement(sender, instance: StockMovement, created: bool, raw: bool
     )
 
 
-def skip_order_creation(sender, instance, action, **kwargs):
+def skip_creation(sender, instance, action, **kwargs):
     return action != LogEntry.Action.CREATE

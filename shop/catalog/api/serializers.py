@@ -2,8 +2,10 @@
 
 from rest_framework import serializers
 
-from shop.catalog.api.fields import CategoryIdsField
-from shop.catalog.models import MAX_STOCK, Category, Product
+from shop.catalog.api.fields import MAX_ID, CategoryIdsField
+from shop.catalog.models import MAX_STOCK, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, Category, Product, Review
+from shop.catalog.reviews import MODERATION_STATUSES
+from shop.catalog.selectors import product_get
 from shop.core.serializers import StrictModelSerializer, StrictSerializer
 
 
@@ -79,3 +81,58 @@ class ProductRatingSerializer(serializers.Serializer):
 
 class RatingInputSerializer(StrictSerializer):
     value = serializers.IntegerField(min_value=1, max_value=5)
+
+
+# --- Reviews and wishlists --------------------------------------------------------------------------
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    """A listed review. `author` is the first name and last initial, never the email. Text is plain text."""
+
+    author = serializers.CharField(read_only=True, help_text='First name and last initial, e.g. "Jane D.".')
+
+    class Meta:
+        model = Review
+        fields = ("id", "author", "rating", "title", "body", "verified_purchase", "created_at")
+        read_only_fields = fields
+
+
+class MyReviewSerializer(ReviewSerializer):
+    """The caller's review as written: listed and counted only once `status` is `approved`."""
+
+    class Meta(ReviewSerializer.Meta):
+        fields = (*ReviewSerializer.Meta.fields, "status")
+        read_only_fields = fields
+
+
+class ModeratedReviewSerializer(ReviewSerializer):
+    """A review as the moderators see it: with its product, author id and status."""
+
+    class Meta(ReviewSerializer.Meta):
+        fields = (*ReviewSerializer.Meta.fields, "product", "user", "status", "updated_at")
+        read_only_fields = fields
+
+
+class ReviewInputSerializer(StrictSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    title = serializers.CharField(max_length=REVIEW_TITLE_MAX, required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=REVIEW_BODY_MAX, required=False, allow_blank=True, default="")
+
+
+class ModerationInputSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=MODERATION_STATUSES)
+
+
+class WishlistItemSerializer(serializers.Serializer):
+    product = ProductSerializer(read_only=True, help_text="The product document, as /products/{id}/ gives it.")
+    added_at = serializers.DateTimeField(read_only=True)
+
+
+class WishlistInputSerializer(StrictSerializer):
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An active product's id.")
+
+    def validate_product(self, pk: int) -> Product:
+        product = product_get(pk=pk)  # what anonymous callers see: active products
+        if product is None:
+            raise serializers.ValidationError(f"No active product with id {pk}.")
+        return product

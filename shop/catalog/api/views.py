@@ -3,20 +3,13 @@ shop.catalog.services."""
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
-from rest_framework.decorators import action
+from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAuthenticatedOrReadOnly
-from rest_framework.response import Response
 
 from shop.catalog import selectors, services
 from shop.catalog.api.filters import CategoryFilterSet, ProductFilterSet
-from shop.catalog.api.serializers import (
-    CategorySerializer,
-    ProductRatingSerializer,
-    ProductSerializer,
-    RatingInputSerializer,
-)
+from shop.catalog.api.reviews import ProductReviewActions
+from shop.catalog.api.serializers import CategorySerializer, ProductSerializer
 from shop.catalog.models import ADJUST_STOCK_PERMISSION
 from shop.core.permissions import ModelPermissionsOrReadOnly
 from shop.core.schema import problem_responses
@@ -62,10 +55,11 @@ class CategoryViewSet(viewsets.ModelViewSet):
         responses={204: None, **problem_responses(409)},
     ),
 )
-class ProductViewSet(viewsets.ModelViewSet):
+class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
     """Products: anyone reads the active ones, holders of `catalog.view_product` (or change_) read all;
     writes need `catalog.add_/change_/delete_product`, and changing `stock` also `catalog.adjust_stock`.
-    A change of `stock` is recorded as an `adjustment` stock movement; the rating summary is read-only here."""
+    A change of `stock` is recorded as an `adjustment` stock movement; the rating summary is read-only here
+    (reviews move it: `ProductReviewActions`)."""
 
     serializer_class = ProductSerializer
     permission_classes = (ModelPermissionsOrReadOnly,)
@@ -101,32 +95,3 @@ class ProductViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.product_delete(product=instance)
-
-    @extend_schema(methods=["GET"], responses=ProductRatingSerializer, filters=False)
-    @extend_schema(
-        methods=["POST"], request=RatingInputSerializer, responses={200: ProductRatingSerializer}, filters=False
-    )
-    @extend_schema(methods=["DELETE"], responses={204: None}, filters=False)
-    @action(
-        detail=True,
-        methods=["get", "post", "delete"],
-        permission_classes=(IsAuthenticatedOrReadOnly,),
-        filter_backends=(),
-        pagination_class=None,
-    )
-    def rating(self, request, pk=None):
-        """GET anyone: the summary and the caller's value. POST (user) sets or replaces the caller's
-        rating; DELETE (user) removes it (404 when there is none)."""
-        product = self.get_object()
-        if request.method == "POST":
-            payload = RatingInputSerializer(data=request.data)
-            payload.is_valid(raise_exception=True)
-            product = services.rating_set(product=product, user=request.user, value=payload.validated_data["value"])
-        elif request.method == "DELETE":
-            services.rating_delete(product=product, user=request.user)
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(ProductRatingSerializer(self._rating_summary(product)).data)
-
-    def _rating_summary(self, product) -> dict:
-        mine = selectors.rating_value(product=product, user=self.request.user)
-        return {"rate": product.rating_rate, "count": product.rating_count, "mine": mine}
