@@ -58,8 +58,7 @@ class CategoryViewSet(viewsets.ModelViewSet):
 class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
     """Products: anyone reads the active ones, holders of `catalog.view_product` (or change_) read all;
     writes need `catalog.add_/change_/delete_product`, and changing `stock` also `catalog.adjust_stock`.
-    A change of `stock` is recorded as an `adjustment` stock movement; the rating summary is read-only here
-    (reviews move it: `ProductReviewActions`)."""
+    A change of `stock` is recorded as an `adjustment` stock movement; the rating summary is read-only here."""
 
     serializer_class = ProductSerializer
     permission_classes = (ModelPermissionsOrReadOnly,)
