@@ -11,6 +11,7 @@ from django.urls import reverse
 from shop.catalog.models import Review
 from shop.catalog.reviews import review_submit
 from tests.admin.helpers import changelist, editable_widgets, messages_of, run_action
+from tests.admin.test_import_export import preview
 from tests.factories import ProductFactory, ReviewFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,18 @@ def test_moderation_is_in_the_audit_log_and_a_new_review_is_not(catalog_client, 
     [entry] = LogEntry.objects.filter(object_pk=str(review.pk), content_type__model="review")
     assert entry.changes_dict == {"status": ["pending", "approved"]}
     assert (entry.actor, entry.additional_data["source"]) == (catalog_manager, "admin")
+
+
+@pytest.mark.parametrize(
+    "row", ["a@example.com,R-1,7,,", "a@example.com,R-1,4,,{long}", "a@example.com,R-1,4,{title},"]
+)
+def test_an_import_with_a_bad_review_row_imports_nothing(admin_client, row):
+    product = ProductFactory(sku="R-1")
+    UserFactory(email="a@example.com")
+    UserFactory(email="b@example.com")
+    content = "user,product,rating,title,body\nb@example.com,R-1,5,,\n" + row.format(long="b" * 5001, title="t" * 121)
+    response = preview(admin_client, Review, content)
+    assert response.context.get("confirm_form") is None
+    assert response.context["result"].has_validation_errors() or response.context["result"].has_errors()
+    assert not Review.objects.exists()
+    assert summary(product) == (Decimal("0.00"), 0)
