@@ -101,8 +101,8 @@ def review_submit(*, product: Product, user, rating: int, title=UNSET, body=UNSE
 
     `title` and `body` left unset keep the earlier review's words (a rating alone, as `/rating/` sends it);
     given, they replace them ("" for none). Returns the review (`review.product` is the reviewed product, with
-    its new summary) and whether it is new. The status follows
-    `_status_for`, `verified_purchase` the recorded purchases, and the summary moves by the difference.
+    its new summary) and whether it is new. The status follows `_status_for`, `verified_purchase` the recorded
+    purchases, and the summary moves by the difference.
     """
     target = review_product(product)
     locked = _lock_summary(target.pk)
