@@ -49,15 +49,15 @@ class UserAdmin(ShopImportExportMixin, DjangoUserAdmin):
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "date_joined")
+    list_display = ("email", "username", "first_name", "last_name", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_active", "date_joined", "is_superuser", "groups")
-    search_fields = ("email", "first_name", "last_name", "phone")
+    search_fields = ("email", "username", "first_name", "last_name", "phone")
     readonly_fields = ("last_login", "date_joined")
     inlines = (AddressInline,)
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name", "phone")}),
+        ("Personal info", {"fields": ("username", "first_name", "last_name", "phone")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )

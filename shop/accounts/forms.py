@@ -37,6 +37,9 @@ class UserChangeForm(auth_forms.UserChangeForm):
     def clean_email(self):
         return services.email_clean(self.cleaned_data["email"], exclude_pk=self.instance.pk)
 
+    def clean_username(self):
+        return services.username_clean(self.cleaned_data.get("username"), exclude_pk=self.instance.pk)
+
 
 class AdminPasswordChangeForm(ServicePasswordMixin, auth_forms.AdminPasswordChangeForm):
     """A new password set in the admin goes through `services.password_change`, which also revokes the

@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -39,10 +40,22 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=email)
 
 
+#: Letters, digits and . _ + - (no @: the FakeStore login tells a username from an email by it).
+username_validator = RegexValidator(r"^[\w.+-]+\Z", "Use letters, digits and . _ + - only.", code="invalid_username")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
-    """Logs in by email (no username). Staff run the back office; everyone else is a customer."""
+    """Logs in by email. Staff run the back office; everyone else is a customer. The optional `username`
+    (unique whatever its case) is for the FakeStore-compatible login, which takes a username or an email."""
 
     email = models.EmailField("email address", unique=True)
+    username = models.CharField(
+        max_length=150,
+        null=True,
+        blank=True,
+        validators=[username_validator],
+        help_text="Optional; unique whatever its case. Letters, digits and . _ + - only.",
+    )
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
     phone = models.CharField(max_length=32, blank=True)
@@ -58,7 +71,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ("id",)
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_ci_unique",
+                violation_error_message="This username is taken.",
+            ),
+        ]
         indexes = [models.Index(fields=["is_staff"], name="user_is_staff_idx")]
 
     def __str__(self):
@@ -67,6 +87,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+        self.username = (self.username or "").strip() or None
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip() or self.email

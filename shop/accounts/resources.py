@@ -16,14 +16,14 @@ class UserResource(ShopResource):
     class Meta:
         model = User
         import_id_fields = ("email",)
-        fields = ("email", "first_name", "last_name", "phone", "is_active", "date_joined")
+        fields = ("email", "username", "first_name", "last_name", "phone", "is_active", "date_joined")
         export_order = fields
         skip_unchanged = True
         clean_model_instances = True
         use_bulk = True
 
     def before_import(self, dataset, **kwargs):
-        self._emails_seen = set()
+        self._emails_seen, self._usernames_seen = set(), set()
         return super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
@@ -32,6 +32,10 @@ class UserResource(ShopResource):
             if row["email"] in self._emails_seen:
                 raise ValidationError({"email": "This email address appears twice in the file."})
             self._emails_seen.add(row["email"])
+        if isinstance(row.get("username"), str) and (username := services.username_normalize(row["username"])):
+            if username.lower() in self._usernames_seen:
+                raise ValidationError({"username": "This username appears twice in the file."})
+            self._usernames_seen.add(username.lower())
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:

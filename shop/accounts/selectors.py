@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from shop.accounts.models import Address, User
+from shop.accounts.services import email_normalize
 from shop.core.permissions import sees_all
 
 
@@ -17,3 +18,14 @@ def address_list(*, user) -> QuerySet[Address]:
     """Every address for holders of the view_ or change_ permission; for anyone else only their own."""
     addresses = Address.objects.order_by("id")
     return addresses if sees_all(user, Address) else addresses.filter(user_id=getattr(user, "pk", None))
+
+
+def user_by_login(login: str) -> User | None:
+    """The account a login name stands for: an email when it has an @ (usernames never do), else a
+    username, in any case; None when no account has it."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    if "@" in login:
+        return User.objects.filter(email__iexact=email_normalize(login)).first()
+    return User.objects.filter(username__iexact=login).first()

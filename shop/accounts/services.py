@@ -21,7 +21,8 @@ from shop.core.exceptions import Conflict, DomainError, Forbidden
 logger = logging.getLogger(__name__)
 
 EMAIL_TAKEN = "This email address cannot be used."
-USER_FIELDS = frozenset({"email", "first_name", "last_name", "phone", "is_staff", "is_active"})
+USERNAME_TAKEN = "This username is taken."
+USER_FIELDS = frozenset({"email", "username", "first_name", "last_name", "phone", "is_staff", "is_active"})
 #: Only a superuser sets these, on anyone (the API does not even expose the last three).
 PRIVILEGE_FIELDS = frozenset({"is_staff", "is_superuser", "groups", "user_permissions"})
 #: ... and only a superuser changes these on another staff member's account (or deletes it).
@@ -35,6 +36,13 @@ class EmailTaken(DomainError):
 
     def __init__(self):
         super().__init__("One or more fields are invalid.", extra={"errors": {"email": [EMAIL_TAKEN]}})
+
+
+class UsernameTaken(DomainError):
+    title = "Validation failed"
+
+    def __init__(self):
+        super().__init__("One or more fields are invalid.", extra={"errors": {"username": [USERNAME_TAKEN]}})
 
 
 # --- the accounts rules: one home each, called by the API, the admin forms, the import and the manager -------
@@ -55,6 +63,24 @@ def email_clean(email: str, *, exclude_pk=None) -> str:
     if email_in_use(email, exclude_pk=exclude_pk):
         raise ValidationError(EMAIL_TAKEN, code="email_taken")
     return email
+
+
+def username_normalize(username: str | None) -> str | None:
+    """A username as stored: trimmed, its case kept; empty is no username (None, so any number may lack one)."""
+    return (username or "").strip() or None
+
+
+def username_in_use(username: str | None, *, exclude_pk=None) -> bool:
+    username = username_normalize(username)
+    return bool(username) and User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists()
+
+
+def username_clean(username: str | None, *, exclude_pk=None) -> str | None:
+    """The normalised username if no other account uses it in any case; else Django's `ValidationError`."""
+    username = username_normalize(username)
+    if username_in_use(username, exclude_pk=exclude_pk):
+        raise ValidationError(USERNAME_TAKEN, code="username_taken")
+    return username
 
 
 def password_validate(password: str, *, user: User) -> None:
@@ -103,13 +129,22 @@ def user_create(*, email: str, password: str | None, by: User | None = None, **f
         raise TypeError(f"unexpected user fields: {sorted(unknown)}")
     _ensure_may_change(actor=by, target=None, changed={name for name, value in fields.items() if value})
     email = email_normalize(email)
-    if email_in_use(email):
-        raise EmailTaken()
+    if "username" in fields:
+        fields["username"] = username_normalize(fields["username"])
+    _ensure_unique(email=email, username=fields.get("username"))
     try:
         with transaction.atomic():
             return User.objects.create_user(email, password, **fields)
-    except IntegrityError as exc:  # a concurrent registration of the same email won the race
+    except IntegrityError as exc:  # a concurrent registration of the same email or username won the race
+        _ensure_unique(email=email, username=fields.get("username"))
         raise EmailTaken() from exc
+
+
+def _ensure_unique(*, email: str | None, username: str | None, exclude_pk=None) -> None:
+    if email is not None and email_in_use(email, exclude_pk=exclude_pk):
+        raise EmailTaken()
+    if username_in_use(username, exclude_pk=exclude_pk):
+        raise UsernameTaken()
 
 
 @transaction.atomic
@@ -123,9 +158,10 @@ def user_update(*, user: User, password: str | None = None, by: User | None = No
         raise TypeError(f"unexpected user fields: {sorted(unknown)}")
     if "email" in fields:
         fields["email"] = email_normalize(fields["email"])
+    if "username" in fields:
+        fields["username"] = username_normalize(fields["username"])
     _ensure_may_change(actor=by, target=user, changed=_changed(user, fields, password))
-    if "email" in fields and email_in_use(fields["email"], exclude_pk=user.pk):
-        raise EmailTaken()
+    _ensure_unique(email=fields.get("email"), username=fields.get("username"), exclude_pk=user.pk)
     for name, value in fields.items():
         setattr(user, name, value)
     if password:

@@ -49,7 +49,7 @@ def test_every_way_in_spells_emails_by_the_one_rule(plus_addressing_folded, api_
     assert form.is_valid(), form.errors
     form.save()
     User.objects.create_user("D+1@X.io", PASSWORD)
-    dataset = tablib.Dataset(["E+1@X.io", "Eve", "", "", "1", ""], headers=list(UserResource._meta.fields))
+    dataset = tablib.Dataset(["E+1@X.io", "", "Eve", "", "", "1", ""], headers=list(UserResource._meta.fields))
     assert not UserResource().import_data(dataset, dry_run=False).has_errors()
     assert set(User.objects.filter(email__endswith="x.io").values_list("email", flat=True)) == {
         f"{c}@x.io" for c in "abcde"
@@ -74,8 +74,8 @@ def test_every_way_in_refuses_a_taken_email_by_the_one_rule(plus_addressing_fold
 
 def test_an_import_with_one_email_twice_is_refused_row_by_row():
     dataset = tablib.Dataset(headers=list(UserResource._meta.fields))
-    dataset.append(["ann@x.io", "Ann", "", "", "1", ""])
-    dataset.append(["ANN@X.io", "Annie", "", "", "1", ""])
+    dataset.append(["ann@x.io", "", "Ann", "", "", "1", ""])
+    dataset.append(["ANN@X.io", "", "Annie", "", "", "1", ""])
     result = UserResource().import_data(dataset, dry_run=False, rollback_on_validation_errors=True)
     assert result.has_validation_errors()
     assert not User.objects.filter(email="ann@x.io").exists()
@@ -95,7 +95,7 @@ def test_every_way_in_validates_passwords_by_the_one_rule(house_password_rule, a
 
 def test_a_staff_import_never_changes_a_staff_members_account_unless_a_superuser_runs_it():
     colleague = UserFactory(is_staff=True, email="colleague@x.io")
-    dataset = tablib.Dataset(["colleague@x.io", "Col", "", "", "0", ""], headers=list(UserResource._meta.fields))
+    dataset = tablib.Dataset(["colleague@x.io", "", "Col", "", "", "0", ""], headers=list(UserResource._meta.fields))
     importer = UserFactory(is_staff=True)
     refused = UserResource().import_data(dataset, dry_run=False, user=importer, rollback_on_validation_errors=True)
     assert refused.has_validation_errors()

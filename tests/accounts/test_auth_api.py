@@ -20,7 +20,7 @@ def test_register_creates_a_customer_and_answers_the_user(api_client):
     response = api_client.post(REGISTER, body)
     assert response.status_code == 201
     data = response.json()
-    assert set(data) == {"id", "email", "first_name", "last_name", "phone", "is_staff", "date_joined"}
+    assert set(data) == {"id", "email", "username", "first_name", "last_name", "phone", "is_staff", "date_joined"}
     assert data["email"] == "new@example.com"
     assert data["is_staff"] is False
     user = User.objects.get(pk=data["id"])

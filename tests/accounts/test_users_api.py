@@ -37,6 +37,7 @@ def test_a_customer_reads_their_own_user(customer_client, customer):
     assert response.json() == {
         "id": customer.pk,
         "email": customer.email,
+        "username": None,
         "first_name": customer.first_name,
         "last_name": customer.last_name,
         "phone": "",
@@ -103,7 +104,7 @@ def test_staff_list_every_user_with_staff_fields(staff_client, customer, staff):
     assert body["count"] == 2
     assert {row["id"] for row in body["results"]} == {customer.pk, staff.pk}
     assert set(body["results"][0]) == {
-        "id", "email", "first_name", "last_name", "phone", "is_staff", "date_joined", "is_active",
+        "id", "email", "username", "first_name", "last_name", "phone", "is_staff", "date_joined", "is_active",
     }  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from tests.helpers import assert_fields_refused
 
 pytestmark = pytest.mark.django_db
 
-USER_FIELDS = {"id", "email", "first_name", "last_name", "phone", "is_staff", "date_joined"}
+USER_FIELDS = {"id", "email", "username", "first_name", "last_name", "phone", "is_staff", "date_joined"}
 HASH_MARKERS = ("pbkdf2_", "argon2", "bcrypt", "scrypt", "$sha1$", "md5$")
 
 

@@ -5,10 +5,10 @@ from rest_framework import serializers
 
 from shop.accounts import services
 from shop.accounts.countries import ISO_ALPHA2
-from shop.accounts.models import Address, User
+from shop.accounts.models import Address, User, username_validator
 from shop.core.serializers import StrictModelSerializer
 
-USER_FIELDS = ("id", "email", "first_name", "last_name", "phone", "is_staff", "date_joined")
+USER_FIELDS = ("id", "email", "username", "first_name", "last_name", "phone", "is_staff", "date_joined")
 
 
 def validate_new_password(password: str, *, user: User, field: str | None = None) -> str:
@@ -21,16 +21,28 @@ def validate_new_password(password: str, *, user: User, field: str | None = None
     return password
 
 
-class UserSerializer(StrictModelSerializer):
-    """A user as they see themselves (`me/` and their own `/users/{id}/`): only names and phone change."""
+class UsernameMixin:
+    """`username`: optional (null or "" for none), unique whatever its case (`services.username_clean`)."""
+
+    def validate_username(self, value: str | None) -> str | None:
+        return services.username_clean(value, exclude_pk=getattr(self.instance, "pk", None))
+
+
+USERNAME_KWARGS = {"validators": [username_validator], "allow_null": True, "allow_blank": True, "required": False}
+
+
+class UserSerializer(UsernameMixin, StrictModelSerializer):
+    """A user as they see themselves (`me/` and their own `/users/{id}/`): only names, phone and username
+    change."""
 
     class Meta:
         model = User
         fields = USER_FIELDS
         read_only_fields = ("id", "email", "is_staff", "date_joined")
+        extra_kwargs = {"username": USERNAME_KWARGS}
 
 
-class StaffUserSerializer(StrictModelSerializer):
+class StaffUserSerializer(UsernameMixin, StrictModelSerializer):
     """A user as staff manage it. `password` is required on create, optional on update (revokes tokens).
 
     Holders of `accounts.change_user` deactivate accounts (`is_active`) and set passwords; only a superuser
@@ -45,7 +57,7 @@ class StaffUserSerializer(StrictModelSerializer):
         model = User
         fields = (*USER_FIELDS, "is_active", "password")
         read_only_fields = ("id", "date_joined")
-        extra_kwargs = {"email": {"validators": []}}
+        extra_kwargs = {"email": {"validators": []}, "username": USERNAME_KWARGS}
 
     def validate_email(self, value: str) -> str:
         return services.email_clean(value, exclude_pk=getattr(self.instance, "pk", None))

@@ -112,6 +112,7 @@ def build_users(rows: list[dict]) -> tuple[list[dict], list[dict]]:
                 "accounts.user",
                 pk,
                 email=email,
+                username=row["username"].strip() or None,
                 password=_password_hash(email, row["password"]),
                 first_name=row["firstname"],
                 last_name=row["lastname"],
