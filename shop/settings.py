@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "shop.catalog",
     "shop.carts",
     "shop.orders",
+    "shop.fakestore",
     "shop.backoffice",
     "shop.devdata",
 ]
@@ -246,6 +247,7 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="600/min"),
         "auth": env.str("THROTTLE_AUTH", default="20/min"),
         "checkout": env.str("THROTTLE_CHECKOUT", default="30/min"),
+        "fakestore": env.str("THROTTLE_FAKESTORE", default="300/min"),
     },
     # Reverse proxies in front of the app (each appends to X-Forwarded-For). 0: throttles count the peer
     # address only, so a client cannot pick its own identity by sending X-Forwarded-For.
@@ -309,6 +311,14 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 
 # Rows per imported file. The preview and the confirm each run the whole file in one request, which must end
 # within GUNICORN_TIMEOUT (30 s): 1,000 product rows take about 11-13 s on PostgreSQL, 5 s on SQLite.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000)
+
+# --- FakeStore-compatible API (/fakestore/, shop/fakestore/) ---------------------------------------
+# catalog: products, categories and the login; demo: also customers and their carts, for a demo shop seeded
+# from the FakeStore data (names, emails and addresses are public then: `check --deploy` warns); off: 404.
+FAKESTORE_API = env.str("FAKESTORE_API", default="catalog")
+if FAKESTORE_API not in ("catalog", "demo", "off"):
+    raise ImproperlyConfigured("FAKESTORE_API must be catalog, demo or off.")
+FAKESTORE_MAX_ITEMS = env.int("FAKESTORE_MAX_ITEMS", default=1000)  # longest list one answer carries
 
 # --- Import/export (admin) ------------------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -6,6 +6,7 @@ from shop.core import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("shop.api_urls")),
+    path("fakestore/", include("shop.fakestore.api.urls")),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
 ]

@@ -1,6 +1,6 @@
 """Accounts reads: who may see which users and addresses. Writes are in `services.py`."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from shop.accounts.models import Address, User
 from shop.accounts.services import email_normalize
@@ -18,6 +18,13 @@ def address_list(*, user) -> QuerySet[Address]:
     """Every address for holders of the view_ or change_ permission; for anyone else only their own."""
     addresses = Address.objects.order_by("id")
     return addresses if sees_all(user, Address) else addresses.filter(user_id=getattr(user, "pk", None))
+
+
+def customer_list() -> QuerySet[User]:
+    """Active customers (neither staff nor superusers) by id, each with `default_addresses` (none or one)."""
+    defaults = Prefetch("addresses", queryset=Address.objects.filter(is_default=True), to_attr="default_addresses")
+    customers = User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
+    return customers.prefetch_related(defaults).order_by("id")
 
 
 def user_by_login(login: str) -> User | None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, UntypedToken
 
 
 class RefreshRejected(Exception):
@@ -116,3 +116,11 @@ def login_tokens(user) -> dict:
     if api_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)
     return issue_tokens(user)
+
+
+def login_access_token(user) -> str:
+    """An access token alone, no refresh recorded (the FakeStore login's `{token}`), for a user who just proved
+    their password; records the login time when configured to."""
+    if api_settings.UPDATE_LAST_LOGIN:
+        update_last_login(None, user)
+    return str(AccessToken.for_user(user))

@@ -26,6 +26,12 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
     cache = throttle_cache
 
 
+class SecondScopeRateThrottle(ScopedRateThrottle):
+    """A second scope for one view (`second_throttle_scope`), counted apart from its `throttle_scope`."""
+
+    scope_attr = "second_throttle_scope"
+
+
 def client_ip(request) -> str:
     """The caller's address exactly as the throttles see it (settings NUM_PROXIES), also for the login
     lock-out, so both limit the same client."""

@@ -1,4 +1,4 @@
-"""Every route of /api/v1/ x every role: the status class each role gets (API.md, "Staff roles").
+"""Every route of /api/v1/ and /fakestore/ x every role: the status class each role gets (API.md, "Staff roles").
 
 The routes are read from the URL configuration (`api_routes`), not listed by hand: a new route or method
 shows up here as a failing case until EXPECTED says what each role gets. Objects in paths belong to
@@ -23,6 +23,7 @@ from shop.accounts.models import User
 from shop.carts import services as cart_services
 from shop.catalog import reviews as catalog_reviews
 from shop.catalog.wishlist import wishlist_add
+from shop.fakestore.api import urls as fakestore_urls
 from shop.orders import services as order_services
 from tests.accounts.utils import refresh_for
 from tests.conftest import client_for
@@ -35,7 +36,7 @@ GROUPS = {"catalog manager": "Catalog managers", "order manager": "Order manager
 
 
 def api_routes() -> list[tuple[str, str]]:
-    """(url name, method) of every view under /api/v1/, from shop.api_urls (router and plain paths)."""
+    """(url name, method) of every view under /api/v1/ (shop.api_urls: router and plain paths) and /fakestore/."""
     found = set()
 
     def walk(patterns):
@@ -46,6 +47,7 @@ def api_routes() -> list[tuple[str, str]]:
                 found.update((pattern.name, method) for method in _methods(pattern.callback))
 
     walk(api_urls.urlpatterns)
+    walk(fakestore_urls.urlpatterns)
     return sorted(found)
 
 
@@ -73,6 +75,7 @@ CUSTOMER_WRITE = each("401", "404", "404", "403", OK)
 ORDER_DESK = each("401", "404", "404", OK, OK)
 GUEST_OPEN_CART = each("404", "404", "404", OK, OK)  # carts answer guests too: no 401, a 404
 MODERATORS = each("401", "403", OK, "403", OK)  # catalog managers hold view_review and moderate_review
+NOBODY = each("404", "404", "404", "404", "404")  # FakeStore's demo-only paths in the default `catalog` mode
 
 EXPECTED = {
     ("api-root", "get"): EVERYONE,
@@ -138,6 +141,29 @@ EXPECTED = {
     ("order-detail", "get"): ORDER_DESK,
     ("order-cancel", "post"): ORDER_DESK,
     ("order-set-status", "post"): ORDER_DESK,
+    # /fakestore/: no authentication at all, writes change nothing
+    ("fakestore-products", "get"): EVERYONE,
+    ("fakestore-products", "post"): EVERYONE,
+    ("fakestore-product", "get"): EVERYONE,
+    ("fakestore-product", "put"): EVERYONE,
+    ("fakestore-product", "patch"): EVERYONE,
+    ("fakestore-product", "delete"): EVERYONE,
+    ("fakestore-categories", "get"): EVERYONE,
+    ("fakestore-category-products", "get"): EVERYONE,
+    ("fakestore-login", "post"): EVERYONE,
+    ("fakestore-users", "get"): NOBODY,
+    ("fakestore-users", "post"): NOBODY,
+    ("fakestore-user", "get"): NOBODY,
+    ("fakestore-user", "put"): NOBODY,
+    ("fakestore-user", "patch"): NOBODY,
+    ("fakestore-user", "delete"): NOBODY,
+    ("fakestore-carts", "get"): NOBODY,
+    ("fakestore-carts", "post"): NOBODY,
+    ("fakestore-cart", "get"): NOBODY,
+    ("fakestore-cart", "put"): NOBODY,
+    ("fakestore-cart", "patch"): NOBODY,
+    ("fakestore-cart", "delete"): NOBODY,
+    ("fakestore-user-carts", "get"): NOBODY,
 }
 
 
@@ -245,6 +271,10 @@ def _call(route: tuple[str, str], world: World, me: User | None) -> Call:
         ("cart-detail", "patch"): lambda: Call(body={"update": [{"product": product.pk, "quantity": 2}]}),
         ("cart-checkout", "post"): lambda: Call(body={"shipping_address": objects["address"].pk}),
         ("order-set-status", "post"): lambda: Call(body={"status": "paid"}),
+        ("fakestore-products", "post"): lambda: Call(body={"title": "New", "price": 1}),
+        ("fakestore-product", "put"): lambda: Call(body={"title": "Renamed"}),
+        ("fakestore-product", "patch"): lambda: Call(body={"price": 0.01}),
+        ("fakestore-login", "post"): lambda: Call(body={"username": someone.email, "password": PASSWORD}),
     }
     call = calls.get(route, Call)()
     call.kwargs = _path_kwargs(name, method, world)
@@ -277,11 +307,26 @@ def _path_kwargs(name: str, method: str, world: World) -> dict:
         "review": objects["review"],
     }
     prefix = name.split("-")[0]
+    if prefix == "fakestore":
+        return _fakestore_kwargs(name, world)
     if name == "wishlist-detail":
         return {"product_id": objects["product"].pk}
     if name.endswith(("-list", "-current", "-merge")) or prefix not in targets:
         return {}
     return {"pk": targets[prefix].pk}
+
+
+def _fakestore_kwargs(name: str, world: World) -> dict:
+    objects = world.objects
+    targets = {
+        "fakestore-product": objects["product"],
+        "fakestore-user": world.victim,
+        "fakestore-user-carts": world.victim,
+        "fakestore-cart": objects["cart"],
+    }
+    if name == "fakestore-category-products":
+        return {"name": objects["category"].name}
+    return {"pk": targets[name].pk} if name in targets else {}
 
 
 def status_class(code: int) -> str:
