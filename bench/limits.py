@@ -10,6 +10,8 @@ import orjson
 from django.db import connection
 from django.http import HttpResponse, HttpResponseNotFound
 
+from shop.catalog import search
+
 PAGE_SIZE = 20
 ADMIN_PAGE_SIZE = 50  # ProductAdmin.list_per_page
 JSON_OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
@@ -37,10 +39,6 @@ def _category_ids_sql() -> str:
     return "(SELECT group_concat(pc.category_id) FROM catalog_product_categories pc WHERE pc.product_id = page.id)"
 
 
-def _like() -> str:
-    return "ILIKE" if connection.vendor == "postgresql" else "LIKE"  # SQLite's LIKE ignores ASCII case
-
-
 def _product(row) -> dict:
     item = dict(zip(COLUMNS, row[: len(COLUMNS)], strict=True))
     categories = row[len(COLUMNS)]
@@ -64,10 +62,11 @@ def _page_query(where: str, order: str, with_total: bool = True) -> str:
 def _list_page(request, where: str, order: str, params: list) -> HttpResponse:
     try:
         page = max(1, int(request.GET.get("page", "1")))
+        size = min(100, max(1, int(request.GET.get("page_size", PAGE_SIZE))))
     except ValueError:
         return json_response({"detail": "bad page"}, status=400)
     with connection.cursor() as cursor:
-        cursor.execute(_page_query(where, order), [*params, *params, PAGE_SIZE, (page - 1) * PAGE_SIZE])
+        cursor.execute(_page_query(where, order), [*params, *params, size, (page - 1) * size])
         rows = cursor.fetchall()
     if not rows and page > 1:
         return json_response({"detail": "Invalid page."}, status=404)
@@ -76,10 +75,22 @@ def _list_page(request, where: str, order: str, params: list) -> HttpResponse:
     query = request.GET.copy()
     links = {}
     for name, number in (("next", page + 1), ("previous", page - 1)):
-        exists = number * PAGE_SIZE - PAGE_SIZE < count if name == "next" else number >= 1
+        exists = number * size - size < count if name == "next" else number >= 1
         query["page"] = str(number)
         links[name] = f"{base}?{query.urlencode()}" if exists else None
     return json_response({"count": count, **links, "results": [_product(row) for row in rows]})
+
+
+def _search(term: str) -> tuple[str, list]:
+    """The condition and parameters of one search term, through the same index the shop uses
+    (shop/catalog/search.py): trigram GIN on UPPER(column) on PostgreSQL, the FTS5 trigram table on SQLite."""
+    if connection.vendor == "sqlite" and len(term) >= search.TRIGRAM:
+        return f"p.id IN (SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s)", [f'"{term}"']  # noqa: S608
+    pattern = f"%{term}%"
+    if connection.vendor == "postgresql":
+        columns = ("p.title", "p.description", "p.sku")
+        return "(" + " OR ".join(f"UPPER({c}) LIKE UPPER(%s)" for c in columns) + ")", [pattern] * 3
+    return "(p.title LIKE %s OR p.description LIKE %s OR p.sku LIKE %s)", [pattern] * 3  # SQLite: ASCII case folded
 
 
 def product_list(request) -> HttpResponse:
@@ -89,14 +100,19 @@ def product_list(request) -> HttpResponse:
 
 def product_list_filtered(request) -> HttpResponse:
     """GET /bench/products/filtered/?search=&category=<slug>&page= — as the API's search+category+ordering=-price."""
-    term = f"%{request.GET.get('search', '')}%"
-    like = _like()
+    condition, params = _search(request.GET.get("search", ""))
     where = (
-        f"p.is_active AND (p.title {like} %s OR p.description {like} %s OR p.sku {like} %s) AND p.id IN ("  # noqa: S608
+        f"p.is_active AND {condition} AND p.id IN ("  # noqa: S608
         "SELECT pc.product_id FROM catalog_product_categories pc JOIN catalog_category c ON c.id = pc.category_id "
         "WHERE c.slug = %s)"
     )
-    return _list_page(request, where, "p.price DESC, p.id", [term, term, term, request.GET.get("category", "")])
+    return _list_page(request, where, "p.price DESC, p.id DESC", [*params, request.GET.get("category", "")])
+
+
+def product_search(request) -> HttpResponse:
+    """GET /bench/products/search/?search=<one word>&page= — as the API's `search=` alone."""
+    condition, params = _search(request.GET.get("search", ""))
+    return _list_page(request, f"p.is_active AND {condition}", "p.id", params)
 
 
 def product_detail(request, pk: int) -> HttpResponse:

@@ -1,10 +1,12 @@
-"""Benchmark the shop against the machine's limit: `python bench/run.py [--db sqlite|postgres] [--scenario NAME]`.
+"""Benchmark the shop against the machine's limit: `python bench/run.py [--db sqlite|postgres] [--scenario NAME]
+[--size tiny|small|full]`.
 
 Builds a fresh database (migrate + generate_data), prepares tokens/carts/a staff session in-process,
 starts gunicorn (2 workers, DEBUG off, bench.settings = the shop's settings + the /bench/ limit views),
 replays each scenario with wrk against the shop and against its limit, then measures in-process the
 CSV import and the queries per page, prints a table and updates this database's block in bench/RESULTS.md.
-Outputs (database file, request files, wrk and gunicorn logs) go to bench/out/<db>/.
+Outputs (database file, request files, wrk and gunicorn logs) go to bench/out/<db>/ (bench/out/<db>-<size>/ for
+the smaller data sets, whose RESULTS.md block is `bench:<db>-<size>`).
 """
 
 import argparse
@@ -17,14 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness.database import SIZES_FULL, SIZES_SMALL, database_url, environment, exists, recreate  # noqa: E402
+from bench.harness.database import SIZES, database_url, environment, exists, recreate  # noqa: E402
 from bench.harness.load import Measurement, ensure_wrk, probe, run_wrk  # noqa: E402
 from bench.harness.server import gunicorn, server_environment  # noqa: E402
 
 SCENARIOS = (
-    "product_list", "product_list_filtered", "product_detail", "cart_patch_add", "checkout", "admin_changelist",
+    "product_list", "product_list_filtered", "product_detail", "product_search", "product_deep_page",
+    "product_page_100", "cart_patch_add", "checkout", "admin_changelist", "admin_dashboard",
 )  # fmt: skip
-READS = {"product_list": "", "product_list_filtered": "", "product_detail": "", "admin_changelist": "staff"}
+READS = {
+    "product_list": "", "product_list_filtered": "", "product_detail": "", "product_search": "",
+    "product_deep_page": "", "product_page_100": "", "admin_changelist": "staff", "admin_dashboard": "staff",
+}  # fmt: skip
 WARMUP_SECONDS = 2
 
 
@@ -35,7 +41,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--scenario", action="append", choices=SCENARIOS, help="repeatable; default: all")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per side of each scenario")
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--small", action="store_true", help=f"small data set {SIZES_SMALL}")
+    parser.add_argument("--size", choices=tuple(SIZES), default="full", help=f"data set: {SIZES}")
+    parser.add_argument("--small", action="store_const", const="small", dest="size", help="the same as --size small")
     parser.add_argument("--reuse-db", action="store_true", help="keep a database filled by an earlier run")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-import", action="store_true", help="skip the in-process CSV import benchmark")
@@ -52,9 +59,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     args = parse_args(argv)
     ensure_wrk()
-    workdir = ROOT / "bench" / "out" / args.db
+    workdir = ROOT / "bench" / "out" / (args.db if args.size == "full" else f"{args.db}-{args.size}")
     workdir.mkdir(parents=True, exist_ok=True)
-    url = database_url(args.db, workdir, args.database_url)
+    url = database_url(args.db, workdir, args.database_url, args.size)
     env = environment(url=url, workdir=workdir, settings_module=args.settings)
     if not (args.reuse_db and exists(url)):
         recreate(url)
@@ -71,7 +78,7 @@ def _run(args, env: dict, workdir: Path) -> None:
     from bench.harness.prepare import prepare
     from bench.harness.scenarios import build_scenarios
 
-    sizes = SIZES_SMALL if args.small else SIZES_FULL
+    sizes = SIZES[args.size]
     timings = build(sizes=sizes, seed=args.seed, workdir=workdir, reuse=args.reuse_db, db=args.db)
     prepared = prepare(duration=args.duration, seed=args.seed)
     scenarios = build_scenarios(prepared, args.seed)
@@ -102,7 +109,7 @@ def _run(args, env: dict, workdir: Path) -> None:
     variant = "" if args.settings == "bench.settings" else "-" + args.settings.rsplit(".", 1)[-1]
     (workdir / f"last-run{variant}.md").write_text(body)
     if not args.no_results and args.settings == "bench.settings":
-        report.write_block(args.db, body)
+        report.write_block(args.db if args.size == "full" else f"{args.db}-{args.size}", body)
     print(body.split("### generate_data")[1] if "### generate_data" in body else "")
 
 

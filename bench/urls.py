@@ -12,6 +12,7 @@ __all__ = ["handler404", "handler500", "urlpatterns"]
 urlpatterns = [
     path("bench/products/", limits.product_list),
     path("bench/products/filtered/", limits.product_list_filtered),
+    path("bench/products/search/", limits.product_search),
     path("bench/products/<int:pk>/", limits.product_detail),
     path("bench/admin/products/", limits.admin_changelist),
     # JWT in a header, like the API (which DRF exempts from CSRF for the same reason).

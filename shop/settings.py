@@ -235,7 +235,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "shop.core.filters.FilterBackend",  # invalid filter values -> 400
-        "rest_framework.filters.SearchFilter",
+        "shop.core.filters.SearchFilter",  # a view's own search index (catalog: shop/catalog/search.py)
         "shop.core.filters.OrderingFilter",  # unknown ordering fields -> 400
     ],
     "DEFAULT_THROTTLE_CLASSES": [  # counting in the shared `throttle` cache (shop/core/throttling.py)

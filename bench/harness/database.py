@@ -8,15 +8,17 @@ from pathlib import Path
 
 SIZES_FULL = {"products": 100_000, "categories": 200, "users": 10_000, "carts": 20_000, "orders": 50_000}
 SIZES_SMALL = {"products": 5_000, "categories": 50, "users": 1_000, "carts": 2_000, "orders": 5_000}
+SIZES_TINY = {"products": 20, "categories": 5, "users": 300, "carts": 300, "orders": 200}  # the "20 products"
+SIZES = {"full": SIZES_FULL, "small": SIZES_SMALL, "tiny": SIZES_TINY}
 UNLIMITED = "100000000/min"
 
 
-def database_url(db: str, workdir: Path, override: str | None) -> str:
+def database_url(db: str, workdir: Path, override: str | None, size: str = "full") -> str:
     if override:
         return override
     if db == "sqlite":
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    return "postgres://postgres@127.0.0.1:5432/perf_bench"
+    return "postgres://postgres@127.0.0.1:5432/perf_bench" + ("" if size == "full" else f"_{size}")
 
 
 def environment(*, url: str, workdir: Path, settings_module: str = "bench.settings") -> dict:

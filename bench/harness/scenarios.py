@@ -24,11 +24,22 @@ class Scenario:
     expect: int = 200
 
 
+PAGE_SIZE = 20
+DEEP_PAGES_FROM = 100  # a data set with fewer pages than this has no deep pages to measure
+
+
 def build_scenarios(prepared: Prepared, seed: int) -> dict[str, Scenario]:
     rng = random.Random(seed)
-    builders = (product_list, product_list_filtered, product_detail, cart_patch, checkout, admin_changelist)
+    builders = (
+        product_list, product_list_filtered, product_detail, product_search, product_deep_page, product_page_100,
+        cart_patch, checkout, admin_changelist, admin_dashboard,
+    )  # fmt: skip
     scenarios = [builder(prepared, rng) for builder in builders]
     return {scenario.name: scenario for scenario in scenarios}
+
+
+def _last_page(page_size: int = PAGE_SIZE) -> int:
+    return max(1, -(-Product.objects.filter(is_active=True).count() // page_size))
 
 
 def _get(path: str, **params) -> Request:
@@ -36,7 +47,7 @@ def _get(path: str, **params) -> Request:
 
 
 def product_list(prepared: Prepared, rng: random.Random) -> Scenario:
-    pages = [rng.randint(1, 200) for _ in range(500)]
+    pages = [rng.randint(1, min(200, _last_page())) for _ in range(500)]
     return Scenario(
         "product_list",
         [_get("/api/v1/products/", page=p) for p in pages],
@@ -57,6 +68,36 @@ def product_list_filtered(prepared: Prepared, rng: random.Random) -> Scenario:
         "product_list_filtered",
         [_get("/api/v1/products/", search=w, category=s, ordering="-price") for w, s in combos],
         [_get("/bench/products/filtered/", search=w, category=s) for w, s in combos],
+    )
+
+
+def product_search(prepared: Prepared, rng: random.Random) -> Scenario:
+    """`search=` alone (a material word, which about one product in sixteen has), first page."""
+    words = [rng.choice(MATERIALS).lower() for _ in range(200)]
+    return Scenario(
+        "product_search",
+        [_get("/api/v1/products/", search=w) for w in words],
+        [_get("/bench/products/search/", search=w) for w in words],
+    )
+
+
+def product_deep_page(prepared: Prepared, rng: random.Random) -> Scenario:
+    """Pages from the middle to the end of the list (page 2000 of 4750 at 100k products)."""
+    last = _last_page()
+    pages = [rng.randint(last // 2, last) for _ in range(500)] if last >= DEEP_PAGES_FROM else []
+    return Scenario(
+        "product_deep_page",
+        [_get("/api/v1/products/", page=p) for p in pages],
+        [_get("/bench/products/", page=p) for p in pages],
+    )
+
+
+def product_page_100(prepared: Prepared, rng: random.Random) -> Scenario:
+    pages = [rng.randint(1, min(40, _last_page(100))) for _ in range(200)]
+    return Scenario(
+        "product_page_100",
+        [_get("/api/v1/products/", page=p, page_size=100) for p in pages],
+        [_get("/bench/products/", page=p, page_size=100) for p in pages],
     )
 
 
@@ -109,9 +150,15 @@ def checkout(prepared: Prepared, rng: random.Random) -> Scenario:
 
 def admin_changelist(prepared: Prepared, rng: random.Random) -> Scenario:
     cookie = {"Cookie": f"sessionid={prepared.staff_cookie}"}
-    pages = [rng.randint(1, 50) for _ in range(200)]
+    pages = [rng.randint(1, min(50, -(-Product.objects.count() // 50))) for _ in range(200)]
     return Scenario(
         "admin_changelist",
         [Request("GET", f"/admin/catalog/product/?p={p}", headers=cookie) for p in pages],
         [Request("GET", f"/bench/admin/products/?p={p}", headers=cookie) for p in pages],
     )
+
+
+def admin_dashboard(prepared: Prepared, rng: random.Random) -> Scenario:
+    """The admin index with its dashboard (a superuser sees every block). No limit: the target is its latency."""
+    cookie = {"Cookie": f"sessionid={prepared.staff_cookie}"}
+    return Scenario("admin_dashboard", [Request("GET", "/admin/", headers=cookie)], [])

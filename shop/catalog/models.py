@@ -85,7 +85,10 @@ class Product(TimeStamped):
             ),
         ]
         indexes = [
-            models.Index(fields=["is_active", "price"], name="product_active_price_idx"),
+            # Lists as anonymous callers see them, ordered by id or price (id breaks ties): a deep page's ids
+            # are read from these alone (shop/core/pagination.py).
+            models.Index(fields=["is_active", "id"], name="product_active_id_idx"),
+            models.Index(fields=["is_active", "price", "id"], name="product_active_price_idx"),
             models.Index(fields=["price"], name="product_price_idx"),
             models.Index(fields=["title"], name="product_title_idx"),
             models.Index(fields=["rating_rate"], name="product_rating_idx"),

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from shop.accounts.models import User
+from shop.catalog import search
 from shop.catalog.models import Category, Product, Purchase, Review, StockReservation, WishlistItem
 from shop.core.permissions import sees_all
 
@@ -122,6 +123,14 @@ def product_get(*, user=None, pk) -> Product | None:
         return product_list(user=user).filter(pk=pk).first()
     except (TypeError, ValueError, ValidationError):
         return None
+
+
+def product_search(queryset: QuerySet[Product], terms: Iterable[str]) -> QuerySet[Product]:
+    """Products whose title, description or sku contains every one of `terms` (case-insensitive), found
+    through the search index (`shop.catalog.search`)."""
+    for term in terms:
+        queryset = queryset.filter(search.matches(term))
+    return queryset
 
 
 def products_in_categories(queryset: QuerySet[Product], category_ids: Iterable[int]) -> QuerySet[Product]:

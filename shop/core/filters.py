@@ -5,6 +5,8 @@ unfiltered list (contract, "Lists").
   form's errors (form-wide errors under `non_field_errors`).
 * `OrderingFilter` refuses unknown `ordering` terms, maps public names to model fields through the
   view's `ordering_field_map` and ends every ordering with the primary key so pages are stable.
+* `SearchFilter` splits `search` into terms as DRF does; a view with a search index of its own answers them
+  through its `search_queryset(queryset, terms)`.
 * `StrictBooleanFilter` accepts only true/false/1/0 (django-filter's BooleanFilter quietly treats
   `maybe` as "no filter").
 """
@@ -74,6 +76,15 @@ class OrderingFilter(filters.OrderingFilter):
                 "explode": False,
             }
         ]
+
+
+class SearchFilter(filters.SearchFilter):
+    def filter_queryset(self, request, queryset, view):
+        search = getattr(view, "search_queryset", None)
+        if search is None:
+            return super().filter_queryset(request, queryset, view)
+        terms = self.get_search_terms(request)
+        return search(queryset, terms) if terms else queryset
 
 
 def _map_term(term: str, mapping: dict) -> str:

@@ -48,6 +48,21 @@ def test_limit_filtered_list_answers_the_same_products_in_the_same_order(api_cli
     assert without_links(limit) == without_links(shop)
 
 
+@pytest.mark.parametrize("word", ["oak", "lamp", "st"])
+def test_limit_search_answers_the_same_page_as_the_api(api_client, catalog, word):
+    shop = api_client.get("/api/v1/products/", {"search": word}).json()
+    limit = api_client.get("/bench/products/search/", {"search": word}).json()
+    assert shop["count"] > 0
+    assert without_links(limit) == without_links(shop)
+
+
+def test_limit_list_honours_page_size(api_client, catalog):
+    shop = api_client.get("/api/v1/products/?page=2&page_size=10").json()
+    limit = api_client.get("/bench/products/?page=2&page_size=10").json()
+    assert without_links(limit) == without_links(shop)
+    assert (limit["next"] is None) == (shop["next"] is None)
+
+
 def test_limit_detail_answers_the_same_document_as_the_api(api_client, catalog):
     product = Product.objects.filter(is_active=True).first()
     assert (

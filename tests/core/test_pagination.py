@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 import pytest
 
-from tests.factories import ProductFactory
+from shop.core import pagination
+from tests.factories import CategoryFactory, ProductFactory
 from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +71,54 @@ def test_page_last_is_the_last_page(api_client, many_products):
 def test_an_empty_list_has_one_empty_page(api_client):
     body = api_client.get(URL).json()
     assert (body["count"], body["results"]) == (0, [])
+
+
+@pytest.fixture
+def deferred_from_ten(monkeypatch):
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 10)
+
+
+def _pages(api_client, query: dict, size: int = 7) -> list[list[int]]:
+    pages, page = [], 1
+    while True:
+        response = api_client.get(URL, {**query, "page_size": size, "page": page})
+        if response.status_code == 404:
+            return pages
+        pages.append([item["id"] for item in response.json()["results"]])
+        page += 1
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"ordering": "-price"}, {"ordering": "title,-stock"}, {"search": "deep", "ordering": "price"}]
+)
+def test_deep_pages_read_ids_first_and_give_the_same_rows(api_client, monkeypatch, query):
+    for n in range(40):
+        ProductFactory(price=Decimal(n % 7), title=f"{'deep' if n % 3 else 'flat'} {n % 5}", stock=n % 4)
+    shallow = _pages(api_client, query)
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 10)
+    deferred = _pages(api_client, query)
+    assert deferred == shallow
+    assert len({pk for page in deferred for pk in page}) == sum(map(len, deferred))  # no row twice
+
+
+def test_a_deep_page_costs_one_query_more_whatever_its_size(
+    api_client, many_products, deferred_from_ten, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):  # count, ids, rows (the categories prefetch: none on these)
+        shallow = api_client.get(URL, {"page_size": 5, "page": 1})
+    for size in (5, 50):
+        with django_assert_max_num_queries(4):
+            deep = api_client.get(URL, {"page_size": size, "page": 2})
+        assert len(deep.json()["results"]) == size
+    assert shallow.status_code == 200
+
+
+def test_a_deep_page_keeps_the_prefetched_categories(api_client, monkeypatch):
+    categories = [CategoryFactory(), CategoryFactory()]
+    for n in range(12):
+        ProductFactory(categories=categories[: n % 3])
+    shallow = api_client.get(URL, {"page_size": 10, "page": 2}).json()
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 10)
+    deferred = api_client.get(URL, {"page_size": 10, "page": 2}).json()
+    assert deferred == shallow
+    assert [len(item["categories"]) for item in deferred["results"]] == [1, 2]

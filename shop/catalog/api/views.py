@@ -74,6 +74,9 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
         """Filters, search and ordering shape lists; a single product is found by its id alone."""
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
+    def search_queryset(self, queryset, terms):
+        return selectors.product_search(queryset, terms)
+
     def get_object(self):
         product = selectors.product_get(user=self.request.user, pk=self.kwargs["pk"])
         if product is None:
