@@ -35,6 +35,7 @@ from shop.catalog.services import (
     stock_adjust,
 )
 from shop.core.admin_actions import RefusableDeleteMixin, error_text, form_for_action, render_action_form
+from shop.core.admin_lists import DirectRenderingMixin
 from shop.core.exceptions import Conflict, DomainError, InvalidInput
 from shop.core.importexport import ShopImportExportMixin
 from shop.core.permissions import sees_all
@@ -203,7 +204,7 @@ def short_title(product: Product):
 
 
 @admin.register(Product)
-class ProductAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin):
+class ProductAdmin(DirectRenderingMixin, RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin):
     resource_classes = (ProductResource,)
     list_display = ("thumbnail", "list_title", "sku", "price", "stock", "is_active", "rating", "category_list")
     list_display_links = ("list_title",)
