@@ -16,7 +16,7 @@ DJANGO = DjangoTemplates()
 WIDGETS = [
     (forms.TextInput(attrs={"size": 7}), "109.95"),
     (forms.TextInput(), None),
-    (forms.TextInput(attrs={"placeholder": 'a "quoted" <b>&</b>'}), "it's <here> & \"there\""),
+    (forms.TextInput(attrs={"placeholder": 'a "quoted" <b>&</b>'}), 'it\'s <here> & "there"'),
     (forms.TextInput(), mark_safe("<i>safe</i>")),
     (forms.NumberInput(attrs={"style": "width:5em", "min": 0}), 12),
     (forms.NumberInput(attrs={"required": True, "disabled": True, "readonly": False}), 0),

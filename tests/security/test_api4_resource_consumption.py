@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from tests.conftest import client_for
@@ -120,6 +121,16 @@ def test_anonymous_reads_are_throttled(client, strict_anon_rate):
     assert throttled.status_code == 429
     assert throttled["Content-Type"] == "application/problem+json"
     assert int(throttled["Retry-After"]) > 0
+
+
+def test_anonymous_callers_are_limited_by_the_anon_rate_alone_and_users_by_the_user_rate(world, monkeypatch):
+    """The user scope counts authenticated callers only (one cache write less per anonymous request)."""
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "4/min")
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", "2/min")
+    anonymous = [APIClient().get("/api/v1/products/").status_code for _ in range(5)]
+    assert anonymous == [200] * 4 + [429]
+    alice = client_for(world.alice.user)
+    assert [alice.get("/api/v1/products/").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_checkout_is_throttled_per_user(world, monkeypatch):
