@@ -7,6 +7,7 @@ nothing but the database and JSON encoding is paid for. Mounted only by bench.ur
 from html import escape
 
 import orjson
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponseNotFound
 
@@ -44,6 +45,7 @@ def _product(row) -> dict:
     categories = row[len(COLUMNS)]
     item["categories"] = sorted(int(c) for c in categories.split(",")) if categories else []
     item["price"] = money(item["price"])
+    item["currency"] = settings.SHOP_CURRENCY
     item["is_active"] = bool(item["is_active"])
     item["rating"] = {"rate": money(item.pop("rating_rate")), "count": item.pop("rating_count")}
     return item

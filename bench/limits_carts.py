@@ -35,7 +35,8 @@ FROM carts_cartitem ci WHERE ci.cart_id = %s AND ci.product_id = %s
 ON CONFLICT (holder, product_id) DO UPDATE SET quantity = excluded.quantity, expires_at = excluded.expires_at
 """
 CART_WITH_LINES = """
-SELECT c.id, c.user_id, c.status, c.created_at, c.updated_at, c.expires_at, ci.product_id, p.title, ci.quantity, p.price
+SELECT c.id, c.user_id, c.status, c.created_at, c.updated_at, c.expires_at, ci.product_id, p.title, ci.quantity,
+    p.price, p.slug
 FROM carts_cart c LEFT JOIN carts_cartitem ci ON ci.cart_id = c.id LEFT JOIN catalog_product p ON p.id = ci.product_id
 WHERE c.id = %s ORDER BY ci.id
 """
@@ -46,9 +47,11 @@ WHERE c.id = %s AND c.user_id = %s AND c.status = 'open' ORDER BY p.id
 """
 TAKE_STOCK = "UPDATE catalog_product SET stock = stock - %s, updated_at = %s WHERE id = %s AND stock >= %s"
 INSERT_ORDER = """
-INSERT INTO orders_order (created_at, updated_at, number, user_id, cart_id, status, subtotal, total, shipping_name,
-    shipping_line1, shipping_line2, shipping_city, shipping_postcode, shipping_country, shipping_phone)
-SELECT %s, %s, %s, u.id, %s, 'pending', %s, %s, u.first_name || ' ' || u.last_name, COALESCE(a.line1, ''),
+INSERT INTO orders_order (created_at, updated_at, number, user_id, cart_id, status, currency, subtotal, discount,
+    shipping, tax, total, tax_rate, tax_included, voucher_code, shipping_method_code, shipping_method_name,
+    shipping_name, shipping_line1, shipping_line2, shipping_city, shipping_postcode, shipping_country, shipping_phone)
+SELECT %s, %s, %s, u.id, %s, 'pending', %s, %s, 0, 0, 0, %s, 0, FALSE, '', '', '',
+    u.first_name || ' ' || u.last_name, COALESCE(a.line1, ''),
     COALESCE(a.line2, ''), COALESCE(a.city, ''), COALESCE(a.postcode, ''), COALESCE(a.country, ''), u.phone
 FROM accounts_user u LEFT JOIN accounts_address a ON a.user_id = u.id AND a.is_default
 WHERE u.id = %s RETURNING id
@@ -116,16 +119,21 @@ def cart_patch(request, pk: int):
     return json_response(_cart(rows))
 
 
+def _line(r) -> dict:
+    price, quantity = r[9], r[8]
+    return {
+        "product": r[6], "title": r[7], "slug": r[10], "quantity": quantity, "unit_price": money(price),
+        "line_total": money(price * quantity),
+    }  # fmt: skip
+
+
 def _cart(rows) -> dict:
     first = rows[0]
-    items = [
-        {"product": r[6], "title": r[7], "quantity": r[8], "unit_price": money(r[9]), "line_total": money(r[9] * r[8])}
-        for r in rows
-        if r[6] is not None
-    ]
+    items = [_line(r) for r in rows if r[6] is not None]
     total = sum((_decimal(r[9]) * r[8] for r in rows if r[6] is not None), Decimal("0"))
     return {
-        "id": first[0], "user": first[1], "status": first[2], "items": items, "total": money(total),
+        "id": first[0], "user": first[1], "status": first[2], "items": items, "currency": settings.SHOP_CURRENCY,
+        "subtotal": money(total), "discount": "0.00", "total": money(total), "voucher": None, "voucher_problem": None,
         "item_count": sum(item["quantity"] for item in items),
         "created_at": first[3], "updated_at": first[4], "expires_at": first[5],
     }  # fmt: skip
@@ -156,7 +164,7 @@ def _place(cursor, cart_id: int, user_id: int) -> dict:
             raise Refused(409, "insufficient stock")
     subtotal = sum((_decimal(price) * qty for _, qty, price, _, _ in lines), Decimal("0"))
     number = f"SO-{now:%Y%m%d}-B{secrets.token_hex(4).upper()}"
-    cursor.execute(INSERT_ORDER, [stamp, stamp, number, cart_id, subtotal, subtotal, user_id])
+    cursor.execute(INSERT_ORDER, [stamp, stamp, number, cart_id, settings.SHOP_CURRENCY, subtotal, subtotal, user_id])
     order_id = cursor.fetchone()[0]
     items = [
         (order_id, pid, sku, title, _decimal(price), qty, _decimal(price) * qty)
@@ -174,6 +182,8 @@ def _place(cursor, cart_id: int, user_id: int) -> dict:
              "line_total": money(i[6])}
             for i in items
         ],
-        "subtotal": money(subtotal), "total": money(subtotal), "created_at": now, "updated_at": now,
+        "currency": settings.SHOP_CURRENCY, "subtotal": money(subtotal), "discount": "0.00", "shipping": "0.00",
+        "tax": "0.00", "total": money(subtotal), "tax_rate": "0.0000", "tax_included": False, "voucher": None,
+        "shipping_method": None, "created_at": now, "updated_at": now,
         "history": [{"status": "pending", "at": now, "by": user_id}],
     }  # fmt: skip

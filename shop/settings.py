@@ -4,6 +4,7 @@ With no environment at all this refuses to start (DEBUG is off and SECRET_KEY is
 sets DEBUG=on for local work. `DATABASE_URL` defaults to a SQLite file in the project root.
 """
 
+import re
 import tempfile
 from datetime import time, timedelta
 from pathlib import Path
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "shop.core",
     "shop.accounts",
     "shop.catalog",
+    "shop.pricing",
     "shop.carts",
     "shop.orders",
     "shop.fakestore",
@@ -297,6 +299,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Shop rules -----------------------------------------------------------------------------------
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD").upper()  # ISO 4217; one currency per shop
+if not re.fullmatch(r"[A-Z]{3}", SHOP_CURRENCY):
+    raise ImproperlyConfigured(f"SHOP_CURRENCY must be an ISO 4217 code such as USD, not {SHOP_CURRENCY!r}.")
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)  # on: prices hold the tax, which is their part
 CART_RESERVATION_TTL_MINUTES = env.int("CART_RESERVATION_TTL_MINUTES", default=30)
 CART_GUEST_RESERVATION_TTL_MINUTES = env.int("CART_GUEST_RESERVATION_TTL_MINUTES", default=0)  # 0: guests hold none
 CART_MAX_RESERVED_PER_LINE = env.int("CART_MAX_RESERVED_PER_LINE", default=10)  # units one cart line may hold

@@ -7,6 +7,7 @@ from shop.carts.models import Cart, CartItem
 from shop.carts.services import cart_apply_changes
 from shop.catalog.models import Category, Product, Review, StockMovement
 from shop.orders.models import Order
+from shop.pricing.models import ShippingMethod, TaxRate, Voucher
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -143,5 +144,35 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: f"TEST-{n:06d}")
     user = factory.SubFactory(UserFactory)
-    subtotal = Decimal("10.00")
     total = Decimal("10.00")
+    subtotal = factory.LazyAttribute(lambda order: order.total)  # no discount, shipping or tax: it adds up
+
+
+class ShippingMethodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShippingMethod
+
+    code = factory.Sequence(lambda n: f"method-{n}")
+    name = factory.Sequence(lambda n: f"Method {n}")
+    price = Decimal("4.99")
+    min_days = 2
+    max_days = 5
+
+
+class TaxRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaxRate
+        django_get_or_create = ("country",)
+
+    country = "US"
+    rate = Decimal("0.1000")
+    name = "Sales tax"
+
+
+class VoucherFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Voucher
+
+    code = factory.Sequence(lambda n: f"SAVE{n}")
+    kind = Voucher.Kind.PERCENT
+    value = Decimal("10.00")

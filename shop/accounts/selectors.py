@@ -36,3 +36,8 @@ def user_by_login(login: str) -> User | None:
     if "@" in login:
         return User.objects.filter(email__iexact=email_normalize(login)).first()
     return User.objects.filter(username__iexact=login).first()
+
+
+def address_of(*, user_id: int, pk: int) -> Address | None:
+    """The address `pk` if it belongs to the user `user_id`, else None."""
+    return Address.objects.filter(pk=pk, user_id=user_id).first()

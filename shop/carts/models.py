@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from shop.catalog.models import Product
 from shop.core.models import TimeStamped
+from shop.pricing.models import Voucher
 
 MAX_ITEM_QUANTITY = 999
 
@@ -25,6 +26,9 @@ class Cart(TimeStamped):
     session_key = models.CharField(max_length=128, null=True, blank=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="When the reservations of this cart lapse.")
+    voucher = models.ForeignKey(
+        Voucher, null=True, blank=True, on_delete=models.SET_NULL, related_name="carts", help_text="Set by its owner."
+    )
 
     class Meta:
         ordering = ("-updated_at", "-id")

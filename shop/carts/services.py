@@ -25,10 +25,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shop.carts.models import MAX_ITEM_QUANTITY, Cart, CartItem
+from shop.carts.selectors import cart_lines, cart_queryset
 from shop.catalog.models import Product
 from shop.catalog.selectors import stock_available, stock_reservations
 from shop.catalog.services import stock_check, stock_lock, stock_reservations_release, stock_reservations_set
 from shop.core.exceptions import Conflict, InvalidInput
+from shop.pricing.exceptions import VoucherInvalid
+from shop.pricing.selectors import voucher_by_code, voucher_problem
 
 STALE_BATCH = 500  # carts abandoned per transaction by `cart_abandon_stale`
 
@@ -144,6 +147,29 @@ def cart_apply_changes(*, cart: Cart, add=(), update=(), remove=()) -> Cart:
     return _write_lines(cart, lines, final)
 
 
+@transaction.atomic
+def cart_voucher_apply(*, cart: Cart, code: str) -> Cart:
+    """Put the voucher `code` (any case) on the open cart, replacing any other: it must be usable on the cart's
+    goods now, by the cart's customer (`voucher_problem`), else `VoucherInvalid` with the reason and nothing
+    changes. Checkout checks it again (it may be used up meanwhile)."""
+    cart = _lock_cart(cart)
+    voucher = voucher_by_code(code)
+    problem = voucher_problem(voucher, lines=cart_lines(cart_queryset().get(pk=cart.pk)), user=cart.user_id)
+    if problem:
+        raise VoucherInvalid(problem)
+    cart.voucher = voucher
+    cart.save(update_fields=["voucher", "updated_at"])
+    return cart
+
+
+@transaction.atomic
+def cart_voucher_remove(*, cart: Cart) -> Cart:
+    cart = _lock_cart(cart)
+    cart.voucher = None
+    cart.save(update_fields=["voucher", "updated_at"])
+    return cart
+
+
 def _let_go(cart: Cart, status: str) -> Cart:
     stock_reservations_release(holders=[cart_holder(cart.pk)])
     cart.status, cart.expires_at = status, None
@@ -210,6 +236,8 @@ def cart_merge(*, guest_cart: Cart, user) -> Cart:
     stock_reservations_release(holders=[cart_holder(guest_cart.pk)])
     available = stock_available(product_ids=[item.product_id for item in guest_items], holder=cart_holder(target.pk))
     merged = _merged_quantities({pk: item.quantity for pk, item in lines.items()}, guest_items, available)
+    target.voucher_id = target.voucher_id or guest_cart.voucher_id  # the guest's voucher comes along
+    target.save(update_fields=["voucher"])
     guest_cart.delete()
     return _write_lines(target, lines, merged)
 

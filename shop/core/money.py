@@ -8,6 +8,7 @@ columns are already quantized; `MoneyField` quantizes computed values too.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import models
 
 CENT = Decimal("0.01")
@@ -30,3 +31,8 @@ class MoneyField(models.DecimalField):
 
     def from_db_value(self, value, expression, connection):
         return None if value is None else to_money(value)
+
+
+def shop_currency() -> str:
+    """The shop's one currency (settings.SHOP_CURRENCY, ISO 4217); also the default of currency columns."""
+    return settings.SHOP_CURRENCY

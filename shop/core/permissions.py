@@ -33,6 +33,16 @@ class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnl
     """Anyone reads; POST needs add_, PUT/PATCH change_, DELETE delete_ of the queryset's model."""
 
 
+class StaffModelPermissions(permissions.DjangoModelPermissions):
+    """Staff-only resources (tax rates, vouchers): reading needs the model's view_ permission too."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+
 class OwnedObjectPermission(permissions.BasePermission):
     """The owner acts on their own object; someone else's (visible only to holders of the view_ permission)
     needs `view.staff_permissions[view.action]` for anything but reading.

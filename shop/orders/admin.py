@@ -70,18 +70,46 @@ def _status_action(status: str):
 @admin.register(Order)
 class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
     resource_classes = (OrderResource, OrderLineResource)
-    list_display = ("number", "user", "status", "total", "created_at")
-    list_filter = ("status", "created_at")
-    search_fields = ("number", "user__email")
+    list_display = (
+        "number",
+        "user",
+        "status",
+        "subtotal",
+        "discount",
+        "shipping",
+        "tax",
+        "total",
+        "currency",
+        "created_at",
+    )
+    list_filter = ("status", "created_at", "shipping_method_code")
+    search_fields = ("number", "user__email", "voucher_code")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     show_full_result_count = False
     change_form_template = "admin/orders/order/change_form.html"
-    readonly_fields = (
-        "number", "user", "cart", "status", "subtotal", "total", "created_at", "updated_at",
-        "shipping_name", "shipping_line1", "shipping_line2", "shipping_city", "shipping_postcode",
-        "shipping_country", "shipping_phone",
+    fieldsets = (
+        (None, {"fields": ("number", "user", "cart", "status", "created_at", "updated_at")}),
+        (
+            "What it cost",
+            {
+                "fields": (
+                    "currency", "subtotal", "discount", "voucher_code", "shipping", "shipping_method_name",
+                    "shipping_method_code", "shipping_method_price", "tax", "tax_rate", "tax_included", "total",
+                )
+            },
+        ),
+        (
+            "Ship to",
+            {
+                "fields": (
+                    "shipping_name", "shipping_line1", "shipping_line2", "shipping_city", "shipping_postcode",
+                    "shipping_country", "shipping_phone",
+                )
+            },
+        ),
     )  # fmt: skip
+    readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])
     inlines = (OrderItemInline, OrderStatusChangeInline)
     actions = tuple(_status_action(status) for status in MOVES)
 

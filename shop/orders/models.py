@@ -3,14 +3,19 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils import timezone
 
 from shop.catalog.models import Product
 from shop.core.models import TimeStamped
+from shop.core.money import shop_currency
+from shop.pricing.models import Voucher
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 MONEY_MAX = Decimal("9999999999.99")  # the most a MONEY column holds
+
+GOODS_AND_SHIPPING = F("subtotal") - F("discount") + F("shipping")
 
 #: Named permission: moving an order through its workflow (status moves, staff cancellation), API and admin.
 CHANGE_STATUS_PERMISSION = "orders.change_order_status"
@@ -30,8 +35,23 @@ class Order(TimeStamped):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     cart = models.OneToOneField("carts.Cart", null=True, blank=True, on_delete=models.SET_NULL, related_name="order")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    currency = models.CharField(max_length=3, default=shop_currency, help_text="ISO 4217, the shop's at checkout.")
     subtotal = models.DecimalField(**MONEY)
+    discount = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    shipping = models.DecimalField(**MONEY, default=Decimal("0.00"), help_text="What the customer pays for it.")
+    tax = models.DecimalField(**MONEY, default=Decimal("0.00"))
     total = models.DecimalField(**MONEY)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0"))
+    tax_included = models.BooleanField(
+        default=False, help_text="Prices held the tax (PRICES_INCLUDE_TAX): the total does not add it."
+    )
+    voucher = models.ForeignKey(Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    voucher_code = models.CharField(max_length=50, blank=True)
+    shipping_method_code = models.CharField(max_length=50, blank=True)
+    shipping_method_name = models.CharField(max_length=100, blank=True)
+    shipping_method_price = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="The method's price (the shipping may be less: free over...)."
+    )
     shipping_name = models.CharField(max_length=300, blank=True)
     shipping_line1 = models.CharField(max_length=200, blank=True)
     shipping_line2 = models.CharField(max_length=200, blank=True)
@@ -45,6 +65,16 @@ class Order(TimeStamped):
         constraints = [
             models.CheckConstraint(condition=Q(subtotal__gte=0), name="order_subtotal_not_negative"),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0, shipping__gte=0, tax__gte=0), name="order_parts_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(discount__lte=F("subtotal")), name="order_discount_within_subtotal"),
+            # Rounded so that SQLite's floating arithmetic compares like PostgreSQL's exact numerics.
+            models.CheckConstraint(
+                condition=Q(tax_included=False, total=Round(GOODS_AND_SHIPPING + F("tax"), 2))
+                | Q(tax_included=True, total=Round(GOODS_AND_SHIPPING, 2)),
+                name="order_total_adds_up",
+            ),
             # SQLite does not enforce max_digits: without these an oversized total is stored and unreadable.
             models.CheckConstraint(condition=Q(subtotal__lte=MONEY_MAX), name="order_subtotal_fits"),
             models.CheckConstraint(condition=Q(total__lte=MONEY_MAX), name="order_total_fits"),

@@ -1,25 +1,29 @@
 """Order business rules: placing an order from a cart and moving it through its workflow (cancelling included).
 
-Locks (same order everywhere, so no deadlocks): the cart or order row first, then the product rows in
-primary-key order (`stock_check` / `stock_lock`, PostgreSQL; SQLite's IMMEDIATE transactions serialise writers).
+Locks (same order everywhere, so no deadlocks): the cart or order row first, then the cart's or order's voucher
+(`voucher_lock`), then the product rows in primary-key order (`stock_check` / `stock_lock`, PostgreSQL; SQLite's
+IMMEDIATE transactions serialise writers).
 Stock is then changed with a guarded `UPDATE ... WHERE stock >= quantity` (`stock_adjust`), which stays
 correct even without the row locks; the `stock >= 0` check constraint is the last line.
 """
 
 import secrets
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shop.accounts.models import Address
 from shop.carts.models import Cart
+from shop.carts.selectors import cart_queryset, cart_quote
 from shop.carts.services import cart_holder, cart_mark_ordered
-from shop.catalog.models import Product, StockMovement
+from shop.catalog.models import StockMovement
 from shop.catalog.reviews import purchases_record
 from shop.catalog.services import stock_adjust, stock_check, stock_lock
 from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
 from shop.orders.models import CHANGE_STATUS_PERMISSION, MONEY_MAX, Order, OrderItem, OrderStatusChange
+from shop.pricing.exceptions import VoucherUnavailable
+from shop.pricing.selectors import Quote, shipping_method_choose
+from shop.pricing.services import voucher_lock, voucher_redeem, voucher_release
 
 ALLOWED_TRANSITIONS = {"pending": {"paid", "cancelled"}, "paid": {"shipped", "cancelled"}, "shipped": {"delivered"}}
 OWNER_TRANSITIONS = {"pending": {"cancelled"}}  # what a customer may do to their own order
@@ -89,31 +93,62 @@ def _lock_cart_for_checkout(cart: Cart, user) -> tuple[Cart, list]:
     return cart, items
 
 
-def _subtotal(lines: list[tuple[Product, int]]) -> Decimal:
-    """The goods' total; more than an order's money columns hold (MONEY_MAX) is a 400, not a broken order."""
-    subtotal = sum((product.price * qty for product, qty in lines), Decimal("0.00"))
-    if subtotal > MONEY_MAX:
+def _priced(cart: Cart, *, voucher, country: str, shipping_method) -> Quote:
+    """The cart's quote at checkout (read after its products are locked, so at the prices the order copies)
+    with its locked voucher; a voucher no longer usable is a 409 and a total larger than an order's money
+    columns hold (MONEY_MAX) a 400, not a broken order."""
+    cart = cart_queryset().get(pk=cart.pk)
+    cart.voucher = voucher
+    priced = cart_quote(cart, country=country, shipping_method=shipping_method)
+    if priced.voucher_problem:
+        raise VoucherUnavailable(priced.voucher_problem)
+    if priced.totals.total > MONEY_MAX or priced.totals.subtotal > MONEY_MAX:
         raise InvalidInput(
-            {"non_field_errors": [f"The order would total {subtotal:,}, more than one order can hold ({MONEY_MAX:,})."]}
+            {"non_field_errors": [f"The order would total {priced.totals.total:,}, more than one order can hold."]}
         )
-    return subtotal
+    return priced
+
+
+def _money_fields(priced: Quote) -> dict:
+    """The order's snapshot of its prices: each part, the currency, the voucher and the method."""
+    totals, method, voucher = priced.totals, priced.shipping_method, priced.voucher
+    return {
+        "currency": priced.currency,
+        "subtotal": totals.subtotal,
+        "discount": totals.discount,
+        "shipping": totals.shipping,
+        "tax": totals.tax,
+        "total": totals.total,
+        "tax_rate": totals.tax_rate,
+        "tax_included": totals.tax_included,
+        "voucher": voucher,
+        "voucher_code": voucher.code if voucher else "",
+        "shipping_method_code": method.code if method else "",
+        "shipping_method_name": method.name if method else "",
+        "shipping_method_price": method.price if method else None,
+    }
 
 
 @transaction.atomic
-def order_place(*, cart: Cart, by, shipping_address=None) -> Order:
+def order_place(*, cart: Cart, by, shipping_address=None, shipping_method: str | None = None) -> Order:
     """`by` (the cart's customer) turns the open cart into a pending order, all or nothing.
 
-    The address (the given one, else the default) is required. Every line is checked before anything changes
-    (`stock_check` with the cart's reservations; an inactive product counts as 0), so `InsufficientStock`
-    lists all the short products. Then stock is decremented with a `sale` movement per line, prices, titles,
-    skus and the address are copied, and the cart becomes `ordered` with its reservations released.
+    The address (the given one, else the default) is required, and so is a shipping method (its code) when some
+    method serves the address's country. Every line is checked before anything changes (`stock_check` with the
+    cart's reservations; an inactive product counts as 0), so `InsufficientStock` lists all the short products.
+    The cart is priced by the one pricing function (`cart_quote`), exactly as its quote was; a voucher that
+    stopped being usable is `VoucherUnavailable` (409). Then stock is decremented with a `sale` movement per
+    line, prices, titles, skus, the address and every part of the total are copied, the voucher's use is
+    counted, and the cart becomes `ordered` with its reservations released.
     """
     cart, items = _lock_cart_for_checkout(cart, by)
     shipping = _shipping_fields(by, shipping_address)
+    method = shipping_method_choose(country=shipping["shipping_country"], code=shipping_method)
+    voucher = voucher_lock(voucher=cart.voucher) if cart.voucher_id is not None else None
     products = stock_check(wanted={item.product_id: item.quantity for item in items}, holder=cart_holder(cart.pk))
+    priced = _priced(cart, voucher=voucher, country=shipping["shipping_country"], shipping_method=method)
     lines = [(products[item.product_id], item.quantity) for item in items]
-    subtotal = _subtotal(lines)
-    order = _create_order(user=by, cart=cart, subtotal=subtotal, total=subtotal, **shipping)
+    order = _create_order(user=by, cart=cart, **_money_fields(priced), **shipping)
     OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
@@ -128,6 +163,8 @@ def order_place(*, cart: Cart, by, shipping_address=None) -> Order:
     )
     for product, qty in lines:
         stock_adjust(product=product, delta=-qty, reason=StockMovement.Reason.SALE, reference=order.number, by=by)
+    if priced.voucher is not None:
+        voucher_redeem(voucher=priced.voucher, user=by, reference=order.number, discount=order.discount)
     OrderStatusChange.objects.create(order=order, from_status="", to_status=Order.Status.PENDING, changed_by=by)
     cart_mark_ordered(cart=cart)
     return order
@@ -160,6 +197,8 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
         names = ", ".join(sorted(allowed)) or "none"
         raise InvalidTransition(f"Cannot move an order from {order.status} to {status} (allowed for you: {names}).")
     if status == Order.Status.CANCELLED:
+        if order.voucher_id is not None:
+            voucher_release(voucher=order.voucher, reference=order.number)  # before the products: lock order
         _restore_stock(order, by)
     if status == Order.Status.DELIVERED:
         purchases_record(

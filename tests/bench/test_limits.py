@@ -85,7 +85,14 @@ def test_limit_cart_patch_adds_to_the_line_and_answers_the_cart(customer):
     answer = client.patch(f"/bench/carts/{cart.pk}/", body, format="json")
     assert answer.status_code == 200
     assert answer.json()["items"] == [
-        {"product": product.pk, "title": product.title, "quantity": 4, "unit_price": "10.00", "line_total": "40.00"}
+        {
+            "product": product.pk,
+            "title": product.title,
+            "slug": product.slug,
+            "quantity": 4,
+            "unit_price": "10.00",
+            "line_total": "40.00",
+        }
     ]
     assert answer.json()["item_count"] == 4
 

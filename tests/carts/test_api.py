@@ -79,7 +79,14 @@ def test_patch_applies_changes_and_answers_the_cart(customer_client, customer):
     assert response.status_code == 200
     assert response.data["total"] == "17.50" and response.data["item_count"] == 4
     first = response.data["items"][0]
-    assert first == {"product": a.pk, "title": a.title, "quantity": 3, "unit_price": "2.50", "line_total": "7.50"}
+    assert first == {
+        "product": a.pk,
+        "title": a.title,
+        "slug": a.slug,
+        "quantity": 3,
+        "unit_price": "2.50",
+        "line_total": "7.50",
+    }
     assert response.data["expires_at"] is not None
 
 

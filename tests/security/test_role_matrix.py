@@ -27,7 +27,17 @@ from shop.fakestore.api import urls as fakestore_urls
 from shop.orders import services as order_services
 from tests.accounts.utils import refresh_for
 from tests.conftest import client_for
-from tests.factories import PASSWORD, AddressFactory, CategoryFactory, ProductFactory, StaffFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    AddressFactory,
+    CategoryFactory,
+    ProductFactory,
+    ShippingMethodFactory,
+    StaffFactory,
+    TaxRateFactory,
+    UserFactory,
+    VoucherFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +86,9 @@ ORDER_DESK = each("401", "404", "404", OK, OK)
 GUEST_OPEN_CART = each("404", "404", "404", OK, OK)  # carts answer guests too: no 401, a 404
 MODERATORS = each("401", "403", OK, "403", OK)  # catalog managers hold view_review and moderate_review
 NOBODY = each("404", "404", "404", "404", "404")  # FakeStore's demo-only paths in the default `catalog` mode
+#: tax rates and vouchers: catalog managers manage them, order managers read them (to explain orders)
+PRICING_READ = each("401", "403", OK, OK, OK)
+OWNER_ONLY_CART = each("404", "404", "404", "403", "403")  # staff who see the cart may not act as its owner
 
 EXPECTED = {
     ("api-root", "get"): EVERYONE,
@@ -136,6 +149,27 @@ EXPECTED = {
     ("cart-detail", "delete"): GUEST_OPEN_CART,
     ("cart-clear", "post"): GUEST_OPEN_CART,
     ("cart-abandon", "post"): GUEST_OPEN_CART,
+    ("cart-voucher", "post"): OWNER_ONLY_CART,
+    ("cart-voucher", "delete"): OWNER_ONLY_CART,
+    ("cart-quote", "get"): GUEST_OPEN_CART,
+    ("shipping-method-list", "get"): EVERYONE,
+    ("shipping-method-list", "post"): CATALOG_WRITE,
+    ("shipping-method-detail", "get"): EVERYONE,
+    ("shipping-method-detail", "put"): CATALOG_WRITE,
+    ("shipping-method-detail", "patch"): CATALOG_WRITE,
+    ("shipping-method-detail", "delete"): CATALOG_WRITE,
+    ("tax-rate-list", "get"): PRICING_READ,
+    ("tax-rate-list", "post"): CATALOG_WRITE,
+    ("tax-rate-detail", "get"): PRICING_READ,
+    ("tax-rate-detail", "put"): CATALOG_WRITE,
+    ("tax-rate-detail", "patch"): CATALOG_WRITE,
+    ("tax-rate-detail", "delete"): CATALOG_WRITE,
+    ("voucher-list", "get"): PRICING_READ,
+    ("voucher-list", "post"): CATALOG_WRITE,
+    ("voucher-detail", "get"): PRICING_READ,
+    ("voucher-detail", "put"): CATALOG_WRITE,
+    ("voucher-detail", "patch"): CATALOG_WRITE,
+    ("voucher-detail", "delete"): CATALOG_WRITE,
     ("cart-checkout", "post"): each("401", "404", "404", "404", "404"),  # only the owner checks out
     ("order-list", "get"): SIGNED_IN,
     ("order-detail", "get"): ORDER_DESK,
@@ -198,6 +232,9 @@ def world(db) -> World:
         "cart": cart,
         "order": order,
         "review": catalog_reviews.review_submit(product=product, user=victim, rating=2, title="Meh")[0],
+        "shipping": ShippingMethodFactory(code="standard"),
+        "tax": TaxRateFactory(country="US"),
+        "voucher": VoucherFactory(code="SAVE"),
     }
     return World(victim=victim, callers=callers, objects=objects)
 
@@ -275,6 +312,18 @@ def _call(route: tuple[str, str], world: World, me: User | None) -> Call:
         ("fakestore-product", "put"): lambda: Call(body={"title": "Renamed"}),
         ("fakestore-product", "patch"): lambda: Call(body={"price": 0.01}),
         ("fakestore-login", "post"): lambda: Call(body={"username": someone.email, "password": PASSWORD}),
+        ("cart-voucher", "post"): lambda: Call(body={"code": "save"}),
+        ("shipping-method-list", "post"): lambda: Call(
+            body={"code": f"m-{uuid4().hex[:8]}", "name": "M", "price": "1"}
+        ),
+        ("shipping-method-detail", "put"): lambda: Call(body={"code": "standard", "name": "Standard", "price": "5"}),
+        ("shipping-method-detail", "patch"): lambda: Call(body={"price": "5.00"}),
+        ("tax-rate-list", "post"): lambda: Call(body={"country": "DE", "rate": "0.19"}),
+        ("tax-rate-detail", "put"): lambda: Call(body={"country": "US", "rate": "0.1", "name": "Tax"}),
+        ("tax-rate-detail", "patch"): lambda: Call(body={"rate": "0.05"}),
+        ("voucher-list", "post"): lambda: Call(body={"code": f"V{uuid4().hex[:8]}", "kind": "fixed", "value": "1"}),
+        ("voucher-detail", "put"): lambda: Call(body={"code": "SAVE", "kind": "percent", "value": "5"}),
+        ("voucher-detail", "patch"): lambda: Call(body={"value": "3.00"}),
     }
     call = calls.get(route, Call)()
     call.kwargs = _path_kwargs(name, method, world)
@@ -305,6 +354,9 @@ def _path_kwargs(name: str, method: str, world: World) -> dict:
         "cart": objects["cart"],
         "order": objects["order"],
         "review": objects["review"],
+        "shipping": objects["shipping"],
+        "tax": objects["tax"],
+        "voucher": objects["voucher"],
     }
     prefix = name.split("-")[0]
     if prefix == "fakestore":

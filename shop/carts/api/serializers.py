@@ -1,17 +1,18 @@
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop.carts.models import MAX_ITEM_QUANTITY, Cart, CartItem
+from shop.carts.selectors import cart_quote
 from shop.core.serializers import StrictSerializer
 
 MAX_OPERATIONS = 100  # add + update + remove entries in one PATCH
+MONEY_FIELD = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class CartItemSerializer(serializers.ModelSerializer):
     product = serializers.IntegerField(source="product_id", read_only=True)
     title = serializers.CharField(source="product.title", read_only=True)
+    slug = serializers.CharField(source="product.slug", read_only=True)
     unit_price = serializers.DecimalField(
         source="product.price", max_digits=10, decimal_places=2, read_only=True, help_text="The current price."
     )
@@ -19,30 +20,65 @@ class CartItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CartItem
-        fields = ("product", "title", "quantity", "unit_price", "line_total")
+        fields = ("product", "title", "slug", "quantity", "unit_price", "line_total")
         read_only_fields = fields
 
-    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    @extend_schema_field(MONEY_FIELD)
     def get_line_total(self, item) -> str:
         return f"{item.product.price * item.quantity:.2f}"
 
 
 class CartSerializer(serializers.ModelSerializer):
-    """A cart with its lines; `total` is at current prices, `item_count` is the number of units."""
+    """A cart with its lines at current prices, priced by the one pricing function: `subtotal` the goods,
+    `discount` the voucher's (0 while it is not usable on this cart), `total` the goods after discount, before
+    shipping and tax (see the quote); `item_count` is the number of units."""
 
     items = CartItemSerializer(many=True, read_only=True)
+    currency = serializers.SerializerMethodField(help_text="ISO 4217 (SHOP_CURRENCY).")
+    subtotal = serializers.SerializerMethodField()
+    discount = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
+    voucher = serializers.SerializerMethodField(help_text="The applied voucher's code, or null.")
+    voucher_problem = serializers.SerializerMethodField(
+        help_text="Why the applied voucher gives no discount now (`minimum_not_met`, `expired`...), or null."
+    )
     item_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Cart
-        fields = ("id", "user", "status", "items", "total", "item_count", "created_at", "updated_at", "expires_at")
+        fields = (
+            "id", "user", "status", "items", "currency", "subtotal", "discount", "total", "voucher",
+            "voucher_problem", "item_count", "created_at", "updated_at", "expires_at",
+        )  # fmt: skip
         read_only_fields = fields
 
-    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    def _quote(self, cart):
+        """One pricing per cart and document (the fields below share it)."""
+        if getattr(cart, "_document_quote", None) is None:
+            cart._document_quote = cart_quote(cart, check_customer=False)
+        return cart._document_quote
+
+    def get_currency(self, cart) -> str:
+        return self._quote(cart).currency
+
+    @extend_schema_field(MONEY_FIELD)
+    def get_subtotal(self, cart) -> str:
+        return f"{self._quote(cart).totals.subtotal:.2f}"
+
+    @extend_schema_field(MONEY_FIELD)
+    def get_discount(self, cart) -> str:
+        return f"{self._quote(cart).totals.discount:.2f}"
+
+    @extend_schema_field(MONEY_FIELD)
     def get_total(self, cart) -> str:
-        total = sum((item.product.price * item.quantity for item in cart.items.all()), Decimal("0"))
-        return f"{total:.2f}"
+        totals = self._quote(cart).totals
+        return f"{totals.subtotal - totals.discount:.2f}"
+
+    def get_voucher(self, cart) -> str | None:
+        return cart.voucher.code if cart.voucher_id else None
+
+    def get_voucher_problem(self, cart) -> str | None:
+        return self._quote(cart).voucher_problem
 
     def get_item_count(self, cart) -> int:
         return sum(item.quantity for item in cart.items.all())
@@ -71,3 +107,15 @@ class CartChangeSerializer(StrictSerializer):
         if count > MAX_OPERATIONS:
             raise serializers.ValidationError(f"At most {MAX_OPERATIONS} changes in one request (got {count}).")
         return attrs
+
+
+class VoucherApplySerializer(StrictSerializer):
+    code = serializers.CharField(max_length=50, trim_whitespace=True, help_text="Case-insensitive.")
+
+
+class QuoteQuerySerializer(StrictSerializer):
+    """The quote's query: a destination (`country`, or one of your addresses) and optionally a method."""
+
+    country = serializers.CharField(min_length=2, max_length=2, required=False, help_text="ISO 3166 alpha-2.")
+    shipping_address = serializers.IntegerField(min_value=1, required=False, help_text="One of your address ids.")
+    shipping_method = serializers.SlugField(max_length=50, required=False, help_text="A shipping method's code.")

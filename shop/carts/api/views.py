@@ -7,7 +7,13 @@ from rest_framework.response import Response
 
 from shop.carts import services
 from shop.carts.api.filters import CartFilter
-from shop.carts.api.serializers import CartChangeSerializer, CartSerializer
+from shop.carts.api.quote import CartQuoteSerializer, quote_for_request
+from shop.carts.api.serializers import (
+    CartChangeSerializer,
+    CartSerializer,
+    QuoteQuerySerializer,
+    VoucherApplySerializer,
+)
 from shop.carts.api.session import SESSION_PARAMETER, require_session_id, session_id
 from shop.carts.models import Cart
 from shop.carts.selectors import cart_queryset
@@ -15,6 +21,7 @@ from shop.core.filters import FilterBackend, OrderingFilter
 from shop.core.permissions import OwnedObjectPermission, sees_all
 from shop.core.schema import InsufficientStockProblemSerializer, problem_responses, problem_schema
 from shop.core.serializers import refuse_body_fields
+from shop.pricing.api.serializers import VoucherProblemSerializer
 
 OWNER_NOTE = (
     "Owner (the cart's user, or the guest presenting its X-Session-Id) or staff (`carts.view_cart` to see it, "
@@ -134,6 +141,53 @@ class CartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         cart = self.get_object()
         refuse_body_fields(request)
         return self._answer(services.cart_abandon(cart=cart))
+
+    @extend_schema(
+        methods=["post"],
+        summary="Apply a voucher to the cart",
+        description=(
+            "Owner only. The code (any case) must be usable on the cart's goods now; otherwise 400 "
+            "`voucher_invalid` with `reason`: unknown, expired, not_started, used_up, inactive, minimum_not_met or "
+            "not_applicable, and nothing changes. It replaces any voucher the cart had."
+        ),
+        parameters=[SESSION_PARAMETER],
+        request=VoucherApplySerializer,
+        responses={200: CartSerializer, **problem_schema(400, VoucherProblemSerializer), **problem_responses(409)},
+    )
+    @extend_schema(
+        methods=["delete"],
+        summary="Remove the cart's voucher",
+        description="Owner only.",
+        parameters=[SESSION_PARAMETER],
+        request=None,
+        responses={200: CartSerializer, **problem_responses(409)},
+    )
+    @action(detail=True, methods=["post", "delete"])
+    def voucher(self, request, pk=None):
+        cart = self.get_object()
+        if request.method == "DELETE":
+            refuse_body_fields(request)
+            return self._answer(services.cart_voucher_remove(cart=cart))
+        body = VoucherApplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(services.cart_voucher_apply(cart=cart, code=body.validated_data["code"]))
+
+    @extend_schema(
+        summary="What checkout will charge: subtotal, discount, shipping, tax, total",
+        description=(
+            f"{OWNER_NOTE} The destination is `country` or `shipping_address` (one of the cart owner's "
+            "addresses); `shipping_method` (a code) must serve it (400 otherwise). Without a method, shipping is "
+            "0 and `shipping_methods` lists the choices (checkout then requires one when there are any). The same "
+            "cart, destination and method give exactly these amounts at checkout. A voucher that is not usable "
+            "now gives no discount and is named in `voucher_problem`."
+        ),
+        parameters=[SESSION_PARAMETER, QuoteQuerySerializer],
+        responses={200: CartQuoteSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def quote(self, request, pk=None):
+        cart = self.get_object()
+        return Response(quote_for_request(cart, request.query_params))
 
     @extend_schema(
         summary="Merge the guest cart into the caller's open cart",

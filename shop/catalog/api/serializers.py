@@ -6,6 +6,7 @@ from shop.catalog.api.fields import MAX_ID, CategoryIdsField
 from shop.catalog.models import MAX_STOCK, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, Category, Product, Review
 from shop.catalog.reviews import MODERATION_STATUSES
 from shop.catalog.selectors import product_get
+from shop.core.money import shop_currency
 from shop.core.serializers import StrictModelSerializer, StrictSerializer
 
 
@@ -27,6 +28,7 @@ class ProductSerializer(StrictModelSerializer):
         min_value=0, max_value=MAX_STOCK, required=False, help_text="Units on hand; a change writes a stock movement."
     )
     rating = RatingSummarySerializer(source="*", read_only=True, help_text="Stored summary; see /rating/.")
+    currency = serializers.SerializerMethodField(help_text="ISO 4217: the shop's one currency (SHOP_CURRENCY).")
 
     class Meta:
         model = Product
@@ -37,6 +39,7 @@ class ProductSerializer(StrictModelSerializer):
             "title",
             "description",
             "price",
+            "currency",
             "image",
             "categories",
             "stock",
@@ -46,6 +49,9 @@ class ProductSerializer(StrictModelSerializer):
             "updated_at",
         )
         read_only_fields = ("id", "created_at", "updated_at")
+
+    def get_currency(self, product) -> str:
+        return shop_currency()
 
     def to_representation(self, product):
         """The same document as the declared fields, built directly: DRF's field-by-field loop was most of
@@ -58,6 +64,7 @@ class ProductSerializer(StrictModelSerializer):
             "title": product.title,
             "description": product.description,
             "price": fields["price"].to_representation(product.price),
+            "currency": shop_currency(),
             "image": product.image,
             "categories": [category.pk for category in product.categories.all()],
             "stock": product.stock,

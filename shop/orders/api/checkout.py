@@ -35,7 +35,11 @@ address are copied, the cart becomes `ordered`. The 201 carries `Location`, the 
 Errors: 409 `insufficient_stock` listing every short product (stock minus other carts' unexpired reservations;
 when stock fell below the reservations, the oldest reservations are served first); 409 `conflict` for an empty
 cart or a cart that is not open; 400 without an address (none given and no default), for an address that is not
-yours, or for a total larger than an order can hold.
+yours, for a shipping method that does not serve the address's country, without a method when some serves it,
+or for a total larger than an order can hold; 409 `voucher_unavailable` (with `reason`) when the cart's voucher
+stopped being usable since it was applied (used up by other orders meanwhile, expired...): nothing changes.
+
+The order is priced exactly as `GET /carts/{id}/quote/` prices the cart for the same address and method.
 
 `Idempotency-Key` (optional, up to 255 printable ASCII characters): the same key with the same cart and body
 within 24 h answers the first answer again (status and body, header `Idempotent-Replayed: true`) and creates
@@ -78,15 +82,18 @@ class CheckoutView(GenericAPIView):
         cart = self.get_object()
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        address = body.validated_data.get("shipping_address")
+        place = {
+            "shipping_address": body.validated_data.get("shipping_address"),
+            "shipping_method": body.validated_data.get("shipping_method"),
+        }
         key = self._idempotency_key(request)
         if key is None:
-            order = services.order_place(cart=cart, by=request.user, shipping_address=address)
+            order = services.order_place(cart=cart, by=request.user, **place)
             return self._answer(status.HTTP_201_CREATED, self._document(order))
         fingerprint = request_fingerprint(scope=f"cart:{cart.pk}", body=request.data)
         with idempotent_attempt(user=request.user, key=key, fingerprint=fingerprint) as attempt:
             if not attempt.replayed:
-                order = services.order_place(cart=cart, by=request.user, shipping_address=address)
+                order = services.order_place(cart=cart, by=request.user, **place)
                 attempt.succeed(status=status.HTTP_201_CREATED, body=self._document(order), order=order)
         return self._replayable_answer(attempt)
 

@@ -37,10 +37,21 @@ class ShippingAddressSerializer(serializers.Serializer):
     phone = serializers.CharField(source="shipping_phone")
 
 
+class OrderShippingMethodSerializer(serializers.Serializer):
+    code = serializers.CharField(source="shipping_method_code")
+    name = serializers.CharField(source="shipping_method_name")
+    price = serializers.DecimalField(source="shipping_method_price", max_digits=12, decimal_places=2)
+
+
 class OrderSerializer(serializers.ModelSerializer):
+    """An order and what it cost, as priced at checkout: `total = subtotal - discount + shipping + tax`
+    (with `tax_included`, PRICES_INCLUDE_TAX: `total = subtotal - discount + shipping`, the tax inside)."""
+
     items = OrderItemSerializer(many=True, read_only=True)
     history = OrderHistorySerializer(many=True, read_only=True)
     shipping_address = serializers.SerializerMethodField()
+    voucher = serializers.SerializerMethodField(help_text="The voucher's code, or null.")
+    shipping_method = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -50,8 +61,16 @@ class OrderSerializer(serializers.ModelSerializer):
             "user",
             "status",
             "items",
+            "currency",
             "subtotal",
+            "discount",
+            "shipping",
+            "tax",
             "total",
+            "tax_rate",
+            "tax_included",
+            "voucher",
+            "shipping_method",
             "shipping_address",
             "created_at",
             "updated_at",
@@ -66,6 +85,16 @@ class OrderSerializer(serializers.ModelSerializer):
             return None
         return ShippingAddressSerializer(order).data
 
+    def get_voucher(self, order) -> str | None:
+        return order.voucher_code or None
+
+    @extend_schema_field(OrderShippingMethodSerializer(allow_null=True))
+    def get_shipping_method(self, order):
+        """The method chosen at checkout (its price then; `shipping` is what was charged), or null."""
+        if not order.shipping_method_code:
+            return None
+        return OrderShippingMethodSerializer(order).data
+
 
 class OrderStatusSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Order.Status.choices)
@@ -77,4 +106,10 @@ class CheckoutSerializer(StrictSerializer):
         required=False,
         allow_null=True,
         help_text="One of your address ids; default: your default address (without one: 400).",
+    )
+    shipping_method = serializers.SlugField(
+        max_length=50,
+        required=False,
+        allow_null=True,
+        help_text="A shipping method's code; required when some method serves the address's country.",
     )

@@ -20,6 +20,10 @@ ROLES = {
         "catalog.category": (*CRUD, "import", "export"),
         "catalog.review": ("view", "delete", "import", "export", "moderate_review"),
         "catalog.stockmovement": ("view",),
+        "pricing.shippingmethod": CRUD,
+        "pricing.taxrate": CRUD,
+        "pricing.voucher": CRUD,
+        "pricing.voucheruse": ("view",),
     },
     "Order managers": {
         "carts.cart": ("view", "change", "delete", "export"),
@@ -30,6 +34,10 @@ ROLES = {
         "accounts.user": ("view",),
         "accounts.address": ("view",),
         "catalog.product": ("view",),  # to pick products for cart lines
+        "pricing.shippingmethod": ("view",),  # to explain what an order was charged
+        "pricing.taxrate": ("view",),
+        "pricing.voucher": ("view",),
+        "pricing.voucheruse": ("view",),
     },
 }
 
