@@ -8,6 +8,8 @@ below catalog, carts and orders and cannot name them, so the back office replace
 one that adds them.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,6 +19,8 @@ from shop.accounts.models import User
 from shop.backoffice.audit import admin as audit_admin
 from shop.backoffice.audit.resources import AuditedUserResource
 from shop.catalog.admin import WishlistInline
+from shop.pricing.admin import VoucherAdmin, VoucherUseInline
+from shop.pricing.models import Voucher
 
 
 class CustomerAdmin(UserAdmin):
@@ -37,6 +41,24 @@ class CustomerAdmin(UserAdmin):
         )  # fmt: skip
 
 
+class VoucherUseOrderInline(VoucherUseInline):
+    fields = ("order", *VoucherUseInline.fields[1:])
+    readonly_fields = fields
+
+    @admin.display(description="order")
+    def order(self, obj):
+        url = reverse("admin:orders_order_changelist")
+        return format_html('<a href="{}?{}">{}</a>', url, urlencode({"q": obj.reference}), obj.reference)
+
+
+class VoucherWithOrdersAdmin(VoucherAdmin):
+    """The voucher admin, each use linking to its order (pricing sits below orders and cannot name them)."""
+
+    inlines = (VoucherUseOrderInline,)
+
+
 admin.site.unregister(User)
 admin.site.register(User, CustomerAdmin)
+admin.site.unregister(Voucher)
+admin.site.register(Voucher, VoucherWithOrdersAdmin)
 audit_admin.register(admin.site)

@@ -13,6 +13,9 @@ IMPORTABLE = (
     "accounts.user",
     "accounts.address",
     "carts.cart",
+    "pricing.shippingmethod",
+    "pricing.taxrate",
+    "pricing.voucher",
 )
 EXPORT_ONLY = ("orders.order",)
 

@@ -40,6 +40,7 @@ def shipping_method_create(**fields) -> ShippingMethod:
 
 @transaction.atomic
 def shipping_method_update(*, shipping_method: ShippingMethod, **fields) -> ShippingMethod:
+    """Set `fields` on the method (new or not: the admin hands over its form's object) and save it, validated."""
     return _validated_save(shipping_method, fields)
 
 

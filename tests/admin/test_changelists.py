@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from shop.accounts.countries import ISO_ALPHA2
 from shop.orders.models import IdempotencyKey, OrderItem
 from tests.admin.helpers import changelist, set_page_size
 from tests.factories import (
@@ -20,7 +21,10 @@ from tests.factories import (
     OrderFactory,
     ProductFactory,
     ReviewFactory,
+    ShippingMethodFactory,
+    TaxRateFactory,
     UserFactory,
+    VoucherFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +50,12 @@ def _order(n: int) -> None:
     OrderItem.objects.create(
         order=order, product=ProductFactory(), sku=f"S-{n}", title="T", unit_price=1, quantity=1, line_total=1
     )
+
+
+def _voucher(n: int) -> None:
+    voucher = VoucherFactory(usage_limit=10)
+    voucher.categories.add(CategoryFactory())
+    voucher.uses.create(user=UserFactory(), reference=f"SO-{n}")
 
 
 def _category(n: int) -> None:
@@ -77,6 +87,9 @@ SEEDERS = {
         user=UserFactory(), key=f"k-{n}", request_fingerprint="f", expires_at=_later()
     ),
     "orders.Order": _order,
+    "pricing.ShippingMethod": lambda n: ShippingMethodFactory(countries=["US", "CA"]),
+    "pricing.TaxRate": lambda n: TaxRateFactory(country=sorted(ISO_ALPHA2)[n]),
+    "pricing.Voucher": _voucher,
     "token_blacklist.BlacklistedToken": lambda n: BlacklistedToken.objects.create(token=_token(n)),
     "token_blacklist.OutstandingToken": _token,
 }

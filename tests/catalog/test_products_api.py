@@ -47,6 +47,7 @@ def test_product_representation_matches_the_contract(api_client):
         "title",
         "description",
         "price",
+        "currency",
         "image",
         "categories",
         "stock",
@@ -55,7 +56,7 @@ def test_product_representation_matches_the_contract(api_client):
         "created_at",
         "updated_at",
     }
-    assert body["price"] == "109.95"
+    assert body["price"] == "109.95" and body["currency"] == "USD"
     assert body["rating"] == {"rate": "3.90", "count": 120}
     assert body["categories"] == [category.pk]
     assert body["created_at"].endswith("Z")

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
 from shop.catalog.models import Category, Product, StockMovement
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,45 @@ def test_seed_fixtures_loads_an_empty_shop_and_leaves_a_used_one_alone():
 
     backpack.refresh_from_db()
     assert str(backpack.price) == "1.00"
+
+
+def test_a_fakestore_customer_checks_out_with_standard_shipping_tax_and_a_voucher(client):
+    """What `make run` shows: the seeded shop charges shipping, the customers' country's tax and takes WELCOME10."""
+    from rest_framework.test import APIClient
+
+    load_fixtures()
+    api = APIClient()
+    login = api.post("/api/v1/auth/login/", {"email": "john@gmail.com", "password": "m38rmF$"}, format="json")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access']}")
+    cart = api.get("/api/v1/carts/current/").json()
+    api.post(f"/api/v1/carts/{cart['id']}/clear/")
+    backpack = Product.objects.get(sku="FS-0001")  # 109.95
+    api.patch(f"/api/v1/carts/{cart['id']}/", {"add": [{"product": backpack.pk, "quantity": 1}]}, format="json")
+    assert api.post(f"/api/v1/carts/{cart['id']}/voucher/", {"code": "welcome10"}, format="json").status_code == 200
+    methods = {m["code"]: m["price"] for m in api.get("/api/v1/shipping-methods/?country=US").json()["results"]}
+    assert methods == {"standard": "4.99", "express": "14.99"}
+    order = api.post(f"/api/v1/carts/{cart['id']}/checkout/", {"shipping_method": "standard"}, format="json")
+    assert order.status_code == 201, order.json()
+    body = order.json()
+    assert (body["subtotal"], body["discount"], body["shipping"], body["tax"], body["total"]) == (
+        "109.95",
+        "11.00",
+        "0.00",
+        "8.16",
+        "107.11",
+    )  # fmt: skip  free over 50; 8.25 % of 98.95
+    client.force_login(StaffFactory(is_superuser=True))  # after loading: the fixtures' users take the first ids
+    page = client.get(f"/admin/orders/order/{body['id']}/change/").content.decode()
+    assert all(text in page for text in ("WELCOME10", "107.11", "8.16", "Standard"))
+
+
+def test_seed_fixtures_gives_a_shop_seeded_before_pricing_its_shipping_and_tax():
+    from shop.pricing.models import ShippingMethod, TaxRate
+
+    ProductFactory()
+    call_command("seed_fixtures", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert set(ShippingMethod.objects.values_list("code", flat=True)) == {"standard", "express"}
+    assert TaxRate.objects.get().country == "US"
+    ShippingMethod.objects.filter(code="express").delete()
+    call_command("seed_fixtures", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not ShippingMethod.objects.filter(code="express").exists()  # staff's choices stay

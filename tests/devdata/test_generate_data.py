@@ -97,7 +97,8 @@ def test_orders_have_a_history_ending_in_their_status_and_totals_matching_lines(
         history = list(order.history.all())
         assert history[0].from_status == "" and history[0].to_status == "pending"
         assert history[-1].to_status == order.status
-        assert order.total == sum(item.line_total for item in order.items.all())
+        assert order.subtotal == sum(item.line_total for item in order.items.all())
+        assert order.total == order.subtotal - order.discount + order.shipping + order.tax
     assert Order.objects.values("status").distinct().count() >= 3
 
 
@@ -182,3 +183,22 @@ def test_progress_bar_writes_only_the_final_line_to_a_file():
     progress.finish()
     assert "4/10" not in stream.getvalue()
     assert stream.getvalue().count("10/10") == 1
+
+
+@pytest.mark.django_db
+def test_generated_orders_use_vouchers_and_add_up():
+    from shop.pricing.models import ShippingMethod, TaxRate, Voucher, VoucherUse
+
+    ShippingMethod.objects.create(code="standard", name="Standard", price="4.99", free_over="50.00")
+    TaxRate.objects.create(country="US", rate="0.0825")
+    generate(vouchers=5, orders=60)
+    assert Voucher.objects.count() == 5
+    used = Order.objects.exclude(voucher=None)
+    assert used.exists() and used.filter(discount__gt=0).exists()
+    assert VoucherUse.objects.count() == used.count()
+    for voucher in Voucher.objects.all():
+        active = voucher.uses.filter(released_at__isnull=True).count()
+        assert voucher.times_used == active
+    assert Order.objects.filter(tax__gt=0, shipping_method_code="standard").exists()
+    for order in Order.objects.all():
+        assert order.total == order.subtotal - order.discount + order.shipping + order.tax, order.number

@@ -1,6 +1,6 @@
 """Large, deterministic test data for benchmarks and manual testing (`manage.py generate_data`).
 
-The parts run in dependency order (categories → products → users → carts → orders), each inserting in
+The parts run in dependency order (categories → products → users → carts → vouchers → orders), each inserting in
 batches with `bulk_create`, one transaction per batch. The same seed on an empty database gives the
 same rows: every random choice comes from one `random.Random(seed)` and every timestamp from
 `base.BASE_DATE`. It lives in the orders app because orders are the top-most data it writes.
@@ -18,11 +18,13 @@ from shop.catalog.models import Category, Product, StockMovement
 from shop.devdata.datagen.base import Progress, frozen_timestamps, require_returning_ids
 from shop.devdata.datagen.carts import create_carts
 from shop.devdata.datagen.catalog import create_categories, create_products
-from shop.devdata.datagen.orders import create_orders
+from shop.devdata.datagen.orders import Prices, create_orders
 from shop.devdata.datagen.people import create_users
+from shop.devdata.datagen.vouchers import create_vouchers
 from shop.orders.models import Order, OrderStatusChange
+from shop.pricing.models import Voucher, VoucherUse
 
-TIMESTAMPED = (Product, Address, Cart, CartItem, Order, StockMovement, OrderStatusChange)
+TIMESTAMPED = (Product, Address, Cart, CartItem, Order, StockMovement, OrderStatusChange, Voucher, VoucherUse)
 DEFAULT_PASSWORD = "generated-password-1"  # noqa: S105 - test data, documented
 
 
@@ -33,11 +35,12 @@ class Sizes:
     users: int = 10_000
     carts: int = 20_000
     orders: int = 50_000
+    vouchers: int = 50
 
 
 def database_has_shop_data() -> bool:
     """True when any catalog, cart or order row, or any non-staff user exists (staff accounts are fine)."""
-    models = (Category, Product, Cart, Order)
+    models = (Category, Product, Cart, Order, Voucher)
     return any(m.objects.exists() for m in models) or User.objects.filter(is_staff=False).exists()
 
 
@@ -61,7 +64,9 @@ def generate(
         catalog = part("products", sizes.products, lambda p: _products(rng, sizes, category_ids, batch_size, p))
         people = part("users", sizes.users, lambda p: _users(rng, sizes, password, seed, batch_size, p))
         part("carts", sizes.carts, lambda p: _carts(rng, sizes, catalog, people, seed, batch_size, p))
-        part("orders", sizes.orders, lambda p: _orders(rng, sizes, catalog, people, batch_size, p))
+        vouchers = part("vouchers", sizes.vouchers, lambda p: _vouchers(rng, sizes, batch_size, p))
+        prices = Prices.of_the_shop(vouchers)
+        part("orders", sizes.orders, lambda p: _orders(rng, sizes, catalog, people, prices, batch_size, p))
     part("analyze", 1, _analyze)
     timings["total"] = time.perf_counter() - started
     return timings
@@ -89,8 +94,20 @@ def _carts(rng, sizes, catalog, people, seed, batch_size, progress):
     )
 
 
-def _orders(rng, sizes, catalog, people, batch_size, progress):
-    create_orders(rng=rng, count=sizes.orders, catalog=catalog, people=people, batch_size=batch_size, progress=progress)
+def _vouchers(rng, sizes, batch_size, progress):
+    return create_vouchers(rng=rng, count=sizes.vouchers, batch_size=batch_size, progress=progress)
+
+
+def _orders(rng, sizes, catalog, people, prices, batch_size, progress):
+    create_orders(
+        rng=rng,
+        count=sizes.orders,
+        catalog=catalog,
+        people=people,
+        prices=prices,
+        batch_size=batch_size,
+        progress=progress,
+    )
 
 
 def _analyze(progress: Progress) -> None:

@@ -17,7 +17,11 @@ from shop.catalog.models import Product, StockMovement
 from shop.devdata.datagen.base import SALES_SPAN, SALES_START, Progress, batch_transaction, chunked, insert, spread
 from shop.devdata.datagen.catalog import CatalogState
 from shop.devdata.datagen.people import PeopleState
+from shop.devdata.datagen.vouchers import VoucherState, count_voucher_uses
 from shop.orders.models import Order, OrderItem, OrderStatusChange
+from shop.pricing.models import VoucherUse
+from shop.pricing.selectors import shipping_methods_for, shipping_terms, tax_rate_for
+from shop.pricing.totals import Line, ShippingTerms, order_totals
 
 Status = Order.Status
 Reason = StockMovement.Reason
@@ -40,27 +44,78 @@ class OrderBatch:
     items: list[OrderItem] = field(default_factory=list)
     history: list[OrderStatusChange] = field(default_factory=list)
     movements: list[StockMovement] = field(default_factory=list)
+    uses: list[VoucherUse] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What generated orders are charged beyond their goods: the shop's first active shipping method (if any),
+    its tax rate for the customers' country, and the generated vouchers."""
+
+    vouchers: VoucherState
+    shipping: ShippingTerms | None
+    tax_rate: Decimal
+
+    @classmethod
+    def of_the_shop(cls, vouchers: VoucherState, country: str = "US") -> "Prices":
+        methods = shipping_methods_for(country=country)
+        return cls(vouchers, shipping_terms(methods[0]) if methods else None, tax_rate_for(country=country))
 
 
 def create_orders(
-    *, rng: random.Random, count: int, catalog: CatalogState, people: PeopleState, batch_size: int, progress: Progress
+    *,
+    rng: random.Random,
+    count: int,
+    catalog: CatalogState,
+    people: PeopleState,
+    prices: Prices,
+    batch_size: int,
+    progress: Progress,
 ) -> None:
-    """Per batch of orders, in one transaction: orders, items, history rows and stock movements."""
+    """Per batch of orders, in one transaction: orders, items, history rows, stock movements and voucher uses.
+    Each order is priced by the shop's pricing function (`order_totals`), so its parts add up as checkout's do."""
     if count and (not catalog.active or not people.ids):
         raise ValueError("orders need at least one active product and one user")
     for numbers in chunked(count, batch_size):
         batch = OrderBatch()
         for n in numbers:
             _add_order(batch, rng, n, count, catalog, people)
+            _price(batch, rng, prices, n, count)
         with batch_transaction():
             insert(Order, batch.orders, batch_size)
             insert(OrderItem, batch.items, batch_size)
             insert(OrderStatusChange, batch.history, batch_size)
             insert(StockMovement, batch.movements, batch_size)
+            insert(VoucherUse, batch.uses, batch_size)
         progress.advance(len(batch.orders))
     if count:
         with batch_transaction():
             sync_stock_with_ledger()
+            count_voucher_uses()
+
+
+def _price(batch: OrderBatch, rng: random.Random, prices: Prices, n: int, count: int) -> None:
+    """Price the batch's last order, with a voucher for some (its use released when the order was cancelled)."""
+    order = batch.orders[-1]
+    lines = [Line(unit_price=item.unit_price, quantity=item.quantity) for item in batch.items if item.order is order]
+    pick = prices.vouchers.pick(rng)
+    terms = prices.vouchers.terms[pick] if pick is not None else None
+    totals = order_totals(lines=lines, voucher=terms, shipping_method=prices.shipping, tax_rate=prices.tax_rate)
+    order.subtotal, order.discount, order.shipping = totals.subtotal, totals.discount, totals.shipping
+    order.tax, order.total, order.tax_rate = totals.tax, totals.total, totals.tax_rate
+    if prices.shipping is not None:
+        order.shipping_method_code, order.shipping_method_name = prices.shipping.code, prices.shipping.name
+        order.shipping_method_price = prices.shipping.price
+    if pick is not None:
+        voucher = prices.vouchers.vouchers[pick]
+        order.voucher, order.voucher_code = voucher, voucher.code
+        released = order.updated_at if order.status == Status.CANCELLED else None
+        batch.uses.append(
+            VoucherUse(
+                voucher=voucher, user_id=order.user_id, reference=order.number, discount=totals.discount,
+                created_at=order.created_at, released_at=released,
+            )
+        )  # fmt: skip
 
 
 def _add_order(batch: OrderBatch, rng: random.Random, n: int, count: int, catalog, people) -> None:

@@ -20,9 +20,9 @@ ROLES = {
         "catalog.category": (*CRUD, "import", "export"),
         "catalog.review": ("view", "delete", "import", "export", "moderate_review"),
         "catalog.stockmovement": ("view",),
-        "pricing.shippingmethod": CRUD,
-        "pricing.taxrate": CRUD,
-        "pricing.voucher": CRUD,
+        "pricing.shippingmethod": (*CRUD, "import", "export"),
+        "pricing.taxrate": (*CRUD, "import", "export"),
+        "pricing.voucher": (*CRUD, "import", "export"),
         "pricing.voucheruse": ("view",),
     },
     "Order managers": {

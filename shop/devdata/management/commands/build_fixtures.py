@@ -188,6 +188,29 @@ def build_carts(rows: list[dict]) -> list[dict]:
     return carts + items
 
 
+def build_pricing() -> list[dict]:
+    """What the seeded shop charges beyond its goods: two shipping methods, the customers' country's tax and a
+    welcome voucher, so a FakeStore customer's checkout shows real totals."""
+    stamps = {"created_at": CATALOG_DATE, "updated_at": CATALOG_DATE}
+    method = {"countries": [], "is_active": True, **stamps}
+    return [
+        _record(
+            "pricing.shippingmethod", 1, code="standard", name="Standard", price="4.99", free_over="50.00",
+            min_days=3, max_days=5, position=1, **method,
+        ),
+        _record(
+            "pricing.shippingmethod", 2, code="express", name="Express", price="14.99", free_over=None,
+            min_days=1, max_days=2, position=2, **method,
+        ),
+        _record("pricing.taxrate", 1, country=COUNTRY, rate="0.0825", name="Sales tax", is_active=True, **stamps),
+        _record(
+            "pricing.voucher", 1, code="WELCOME10", kind="percent", value="10.00", min_subtotal="20.00",
+            max_discount="50.00", starts_at=None, ends_at=None, usage_limit=None, per_customer_limit=1,
+            categories=[], is_active=True, times_used=0, **stamps,
+        ),
+    ]  # fmt: skip
+
+
 def _read_csv(path: Path) -> list[dict]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -210,6 +233,7 @@ class Command(BaseCommand):
             "users.json": users,
             "addresses.json": addresses,
             "carts.json": build_carts(_read_csv(source / "carts.csv")),
+            "pricing.json": build_pricing(),
         }
         output.mkdir(parents=True, exist_ok=True)
         for name, records in files.items():

@@ -8,17 +8,19 @@ from django.core.management.base import BaseCommand, CommandError
 from shop.devdata.datagen import DEFAULT_PASSWORD, Sizes, database_has_shop_data, generate
 
 DEFAULTS = Sizes()
+SIZES = ("products", "categories", "users", "carts", "orders", "vouchers")
 
 
 class Command(BaseCommand):
     help = (
-        "Generate categories, products (with stock movements), users (with addresses), carts and orders in "
-        "bulk. Deterministic for a seed on an empty database. Refuses a database that already holds shop "
-        "data unless --flush is given, which empties the WHOLE database first (Django's flush)."
+        "Generate categories, products (with stock movements), users (with addresses), carts, vouchers and orders "
+        "(some using the vouchers, priced by the shop's pricing function) in bulk. Deterministic for a seed on an "
+        "empty database. Refuses a database that already holds shop data unless --flush is given, which empties "
+        "the WHOLE database first (Django's flush)."
     )
 
     def add_arguments(self, parser):
-        for name in ("products", "categories", "users", "carts", "orders"):
+        for name in SIZES:
             parser.add_argument(f"--{name}", type=int, default=getattr(DEFAULTS, name), metavar="N")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch-size", type=int, default=5000, metavar="N")
@@ -29,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
 
     def handle(self, *args, **options):
-        sizes = Sizes(**{name: options[name] for name in ("products", "categories", "users", "carts", "orders")})
+        sizes = Sizes(**{name: options[name] for name in SIZES})
         _validate(sizes, options["batch_size"])
         if options["flush"]:
             call_command("flush", interactive=False, verbosity=0)

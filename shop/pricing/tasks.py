@@ -1,0 +1,1 @@
+"""Pricing has no background work yet: vouchers and rates change only when staff change them."""
