@@ -80,3 +80,12 @@ def test_order_managers_see_sales_and_carts(order_client):
     html = order_client.get(reverse("admin:index")).content.decode()
     assert "revenue 12.50" in html
     assert "abandoned" in html
+
+
+def test_revenue_counts_what_orders_charged_shipping_and_tax_included():
+    OrderFactory(
+        subtotal=Decimal("40.00"), discount=Decimal("4.00"), shipping=Decimal("4.99"), tax=Decimal("3.38"),
+        total=Decimal("44.37"), status="paid",
+    )  # fmt: skip
+    OrderFactory(subtotal=Decimal("50.00"), total=Decimal("50.00"), status="cancelled")
+    assert sales_numbers()[0]["revenue"] == Decimal("44.37")
