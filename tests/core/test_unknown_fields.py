@@ -20,7 +20,10 @@ from tests.factories import (
     OrderFactory,
     ProductFactory,
     ReviewFactory,
+    ShippingMethodFactory,
+    TaxRateFactory,
     UserFactory,
+    VoucherFactory,
 )
 from tests.helpers import assert_fields_refused
 
@@ -52,6 +55,9 @@ def superuser_world():
         "products": ProductFactory().pk,
         "reviews": ReviewFactory().pk,
         "users": UserFactory().pk,
+        "shipping-methods": ShippingMethodFactory().pk,
+        "tax-rates": TaxRateFactory().pk,
+        "vouchers": VoucherFactory().pk,
     }
     return client_for(user), ids
 
