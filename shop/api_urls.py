@@ -8,9 +8,10 @@ from shop.accounts.api import urls as accounts_urls
 from shop.carts.api import urls as carts_urls
 from shop.catalog.api import urls as catalog_urls
 from shop.orders.api import urls as orders_urls
+from shop.payments.api import urls as payments_urls
 from shop.pricing.api import urls as pricing_urls
 
-APP_URLS = (accounts_urls, catalog_urls, pricing_urls, carts_urls, orders_urls)
+APP_URLS = (accounts_urls, catalog_urls, pricing_urls, carts_urls, orders_urls, payments_urls)
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # no /products.json twins: the schema lists exactly what exists

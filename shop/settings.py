@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "shop.pricing",
     "shop.carts",
     "shop.orders",
+    "shop.payments",
     "shop.fakestore",
     "shop.backoffice",
     "shop.devdata",
@@ -252,6 +253,7 @@ REST_FRAMEWORK = {
         "auth": env.str("THROTTLE_AUTH", default="20/min"),
         "checkout": env.str("THROTTLE_CHECKOUT", default="30/min"),
         "fakestore": env.str("THROTTLE_FAKESTORE", default="300/min"),
+        "stripe_webhook": env.str("THROTTLE_STRIPE_WEBHOOK", default="600/min"),  # per sending address
     },
     # Reverse proxies in front of the app (each appends to X-Forwarded-For). 0: throttles count the peer
     # address only, so a client cannot pick its own identity by sending X-Forwarded-For.
@@ -293,6 +295,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CartStatusEnum": "shop.carts.models.Cart.Status",
         "OrderStatusEnum": "shop.orders.models.Order.Status",
+        "OrderPaymentStatusEnum": "shop.orders.models.Order.PaymentStatus",
+        "PaymentStatusEnum": "shop.payments.models.Payment.Status",
+        "PaymentProviderEnum": "shop.payments.models.Payment.Provider",
         "ReviewStatusEnum": "shop.catalog.models.Review.Status",
         "ModerationStatusEnum": "shop.catalog.reviews.MODERATION_STATUSES",
     },
@@ -314,6 +319,21 @@ IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=60)
 if env.int("GUNICORN_TIMEOUT", default=30) >= IDEMPOTENCY_LEASE_SECONDS:  # the variable gunicorn.conf.py reads
     raise ImproperlyConfigured("IDEMPOTENCY_LEASE_SECONDS must be longer than GUNICORN_TIMEOUT (gunicorn.conf.py).")
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
+
+# --- Payments (shop/payments) ---------------------------------------------------------------------
+# What a customer paying by bank transfer or cash on delivery is told; {number}, {total} and {currency} are the
+# order's.
+PAYMENT_MANUAL_INSTRUCTIONS = env.str(
+    "PAYMENT_MANUAL_INSTRUCTIONS",
+    default="Transfer {total} {currency} to our bank account quoting order {number}; we ship once it has arrived.",
+)
+# Stripe is offered only when both are set. STRIPE_API_BASE points the library elsewhere (a local fake in tests).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=10)  # a request holds the order's row lock meanwhile
+
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # Rows per imported file. The preview and the confirm each run the whole file in one request, which must end
@@ -408,6 +428,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["trace_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # axes: failures and lock-outs are warnings; its INFO line on every successful login is noise
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    # axes: failures and lock-outs are warnings; its INFO line on every successful login is noise; so is stripe's
+    # line per request
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
+    },
 }

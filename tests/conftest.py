@@ -127,3 +127,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def stripe_fake(settings):
+    """Stripe enabled and pointed at an in-process fake (tests/payments/stripe_fake.py): nothing leaves the machine."""
+    from tests.payments.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
+
+    fake = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = SECRET_KEY, WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.url
+    yield fake
+    fake.stop()

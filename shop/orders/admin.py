@@ -74,6 +74,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
         "number",
         "user",
         "status",
+        "payment_status",
         "subtotal",
         "discount",
         "shipping",
@@ -82,14 +83,14 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
         "currency",
         "created_at",
     )
-    list_filter = ("status", "created_at", "shipping_method_code")
+    list_filter = ("status", "payment_status", "created_at", "shipping_method_code")
     search_fields = ("number", "user__email", "voucher_code")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     show_full_result_count = False
     change_form_template = "admin/orders/order/change_form.html"
     fieldsets = (
-        (None, {"fields": ("number", "user", "cart", "status", "created_at", "updated_at")}),
+        (None, {"fields": ("number", "user", "cart", "status", "payment_status", "created_at", "updated_at")}),
         (
             "What it cost",
             {

@@ -31,11 +31,23 @@ class Order(TimeStamped):
         DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
 
+    class PaymentStatus(models.TextChoices):
+        UNPAID = "unpaid", "Unpaid"
+        PAID = "paid", "Paid"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        REFUNDED = "refunded", "Refunded"
+
     number = models.CharField(max_length=32, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     cart = models.OneToOneField("carts.Cart", null=True, blank=True, on_delete=models.SET_NULL, related_name="order")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     currency = models.CharField(max_length=3, default=shop_currency, help_text="ISO 4217, the shop's at checkout.")
+    payment_status = models.CharField(
+        max_length=20,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.UNPAID,
+        help_text="Kept by the payments services: paid once succeeded payments cover the total.",
+    )
     subtotal = models.DecimalField(**MONEY)
     discount = models.DecimalField(**MONEY, default=Decimal("0.00"))
     shipping = models.DecimalField(**MONEY, default=Decimal("0.00"), help_text="What the customer pays for it.")
@@ -82,10 +94,15 @@ class Order(TimeStamped):
                 condition=Q(status__in=["pending", "paid", "shipped", "delivered", "cancelled"]),
                 name="order_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(payment_status__in=["unpaid", "paid", "partially_refunded", "refunded"]),
+                name="order_payment_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="order_status_created_idx"),
             models.Index(fields=["user", "created_at"], name="order_user_created_idx"),
+            models.Index(fields=["payment_status", "created_at"], name="order_payment_created_idx"),
         ]
         permissions = [("change_order_status", "Can change the status of orders")]
 

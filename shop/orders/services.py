@@ -9,6 +9,7 @@ correct even without the row locks; the `stock >= 0` check constraint is the las
 
 import secrets
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from shop.catalog.models import StockMovement
 from shop.catalog.reviews import purchases_record
 from shop.catalog.services import stock_adjust, stock_check, stock_lock
 from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
+from shop.orders import signals
 from shop.orders.models import CHANGE_STATUS_PERMISSION, MONEY_MAX, Order, OrderItem, OrderStatusChange
 from shop.pricing.exceptions import VoucherUnavailable
 from shop.pricing.selectors import Quote, shipping_method_choose
@@ -189,13 +191,16 @@ def _restore_stock(order: Order, by) -> None:
 @transaction.atomic
 def order_set_status(*, order: Order, status: str, by) -> Order:
     """Move the order to `status` if `by` may (`allowed_next_statuses`), else `InvalidTransition` (409).
-    Cancelling puts the stock back (`cancel` movements); delivering tells the catalog what the customer has
-    received (`purchases_record`: their reviews of it become verified purchases)."""
+    Paid is a payment: a manual payment of the full total is recorded (`full_payment_requested`, handled by the
+    payments app). Cancelling puts the stock back (`cancel` movements); delivering tells the catalog what the
+    customer has received (`purchases_record`: their reviews of it become verified purchases)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     allowed = allowed_next_statuses(order, by=by)
     if status not in allowed:
         names = ", ".join(sorted(allowed)) or "none"
         raise InvalidTransition(f"Cannot move an order from {order.status} to {status} (allowed for you: {names}).")
+    if status == Order.Status.PAID:
+        return _request_full_payment(order, by)
     if status == Order.Status.CANCELLED:
         if order.voucher_id is not None:
             voucher_release(voucher=order.voucher, reference=order.number)  # before the products: lock order
@@ -205,6 +210,29 @@ def order_set_status(*, order: Order, status: str, by) -> Order:
             user=order.user, product_ids=order.items.exclude(product=None).values_list("product_id", flat=True)
         )
     return _move(order, status, by)
+
+
+def _request_full_payment(order: Order, by) -> Order:
+    if not signals.full_payment_requested.send(sender=Order, order=order, by=by):
+        raise ImproperlyConfigured("Nothing records payments: add shop.payments to INSTALLED_APPS.")
+    order.refresh_from_db()
+    return order
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, by, note: str = "") -> Order:
+    """The single place an order becomes paid: `payment_status` paid and, while pending, status paid (a history
+    row by `by`). Then `order_paid` is sent inside this transaction, for what follows a payment. Called by the
+    payments services once succeeded payments cover the total; a second call changes nothing."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.payment_status == Order.PaymentStatus.PAID:
+        return order
+    order.payment_status = Order.PaymentStatus.PAID
+    order.save(update_fields=["payment_status", "updated_at"])
+    if order.status == Order.Status.PENDING:
+        _move(order, Order.Status.PAID, by, note)
+    signals.order_paid.send(sender=Order, order=order, by=by)
+    return order
 
 
 @transaction.atomic

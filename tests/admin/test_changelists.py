@@ -12,6 +12,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from shop.accounts.countries import ISO_ALPHA2
 from shop.orders.models import IdempotencyKey, OrderItem
+from shop.payments.models import Payment, PaymentEvent, Refund
 from tests.admin.helpers import changelist, set_page_size
 from tests.factories import (
     AddressFactory,
@@ -58,6 +59,20 @@ def _voucher(n: int) -> None:
     voucher.uses.create(user=UserFactory(), reference=f"SO-{n}")
 
 
+def _payment(n: int) -> Payment:
+    order = OrderFactory()
+    return Payment.objects.create(order=order, provider="stripe", amount=10, currency="USD", reference=f"pi_{n}")
+
+
+def _payment_event(n: int) -> None:
+    PaymentEvent.objects.create(provider="stripe", event_id=f"evt_{n}", type="x", payment=_payment(n), payload={})
+
+
+def _refund(n: int) -> None:
+    payment = _payment(n)
+    Refund.objects.create(order=payment.order, payment=payment, amount=1, reason="r", created_by=UserFactory())
+
+
 def _category(n: int) -> None:
     ProductFactory(categories=[CategoryFactory(parent=CategoryFactory())])
 
@@ -90,6 +105,9 @@ SEEDERS = {
     "pricing.ShippingMethod": lambda n: ShippingMethodFactory(countries=["US", "CA"]),
     "pricing.TaxRate": lambda n: TaxRateFactory(country=sorted(ISO_ALPHA2)[n]),
     "pricing.Voucher": _voucher,
+    "payments.Payment": _payment,
+    "payments.PaymentEvent": _payment_event,
+    "payments.Refund": _refund,
     "token_blacklist.BlacklistedToken": lambda n: BlacklistedToken.objects.create(token=_token(n)),
     "token_blacklist.OutstandingToken": _token,
 }

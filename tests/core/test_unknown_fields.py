@@ -38,7 +38,10 @@ def write_operations() -> list[tuple[str, str]]:
     return [(method, path) for path, ops in paths.items() for method in ops if method in ("post", "put", "patch")]
 
 
-WRITE_OPERATIONS = write_operations()
+#: Writes whose body is someone else's document, checked another way: Stripe's events carry whatever fields Stripe
+#: sends and are trusted by their signature (tests/payments/test_webhook.py).
+NOT_OURS = {("post", "/api/v1/payments/webhooks/stripe/")}
+WRITE_OPERATIONS = [operation for operation in write_operations() if operation not in NOT_OURS]
 
 
 @pytest.fixture

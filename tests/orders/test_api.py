@@ -8,7 +8,7 @@ from django.utils import timezone
 from shop.carts.models import Cart
 from shop.catalog.models import Product
 from shop.orders import services
-from shop.orders.models import Order
+from shop.orders.models import Order, OrderItem
 from tests.conftest import client_for
 from tests.factories import AddressFactory, CartFactory, CartWithLinesFactory, CustomerFactory, ProductFactory
 from tests.helpers import assert_problem, queries_for_page
@@ -43,6 +43,7 @@ def test_checkout_answers_201_with_the_order_and_its_location(customer_client, c
     assert body["subtotal"] == body["total"] == "8.40"
     assert body["items"] == [
         {
+            "id": OrderItem.objects.get(order_id=body["id"]).pk,
             "product": product.pk,
             "sku": product.sku,
             "title": product.title,

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from shop import api_urls
@@ -25,6 +26,7 @@ from shop.catalog import reviews as catalog_reviews
 from shop.catalog.wishlist import wishlist_add
 from shop.fakestore.api import urls as fakestore_urls
 from shop.orders import services as order_services
+from shop.payments.services import payment_record_manual
 from tests.accounts.utils import refresh_for
 from tests.conftest import client_for
 from tests.factories import (
@@ -38,6 +40,7 @@ from tests.factories import (
     UserFactory,
     VoucherFactory,
 )
+from tests.payments.stripe_fake import WEBHOOK_SECRET, signed_header
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +201,12 @@ EXPECTED = {
     ("fakestore-cart", "patch"): NOBODY,
     ("fakestore-cart", "delete"): NOBODY,
     ("fakestore-user-carts", "get"): NOBODY,
+    ("order-payments", "get"): ORDER_DESK,
+    ("order-payments", "post"): each("401", "404", "404", "404", "404"),  # only the customer pays
+    ("order-payment-manual", "post"): ORDER_DESK,
+    ("order-refunds", "get"): ORDER_DESK,
+    ("order-refunds", "post"): ORDER_DESK,
+    ("stripe-webhook", "post"): EVERYONE,  # the signature is the credential
 }
 
 
@@ -209,7 +218,8 @@ class World:
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db, settings) -> World:
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_matrix", WEBHOOK_SECRET
     call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
     product = ProductFactory(stock=50)
     victim = UserFactory()
@@ -217,6 +227,10 @@ def world(db) -> World:
     ordered = cart_services.cart_get_or_create_open(user=victim)
     cart_services.cart_apply_changes(cart=ordered, add=[{"product": product.pk, "quantity": 1}])
     order = order_services.order_place(cart=ordered, by=victim)
+    paid = cart_services.cart_get_or_create_open(user=victim)
+    cart_services.cart_apply_changes(cart=paid, add=[{"product": product.pk, "quantity": 1}])
+    paid = order_services.order_place(cart=paid, by=victim)
+    payment_record_manual(order=paid, by=StaffFactory(is_superuser=True))
     cart = cart_services.cart_get_or_create_open(user=victim)
     cart_services.cart_apply_changes(cart=cart, add=[{"product": product.pk, "quantity": 1}])
     callers = {"anonymous": None, "customer": UserFactory(), "superuser": StaffFactory(is_superuser=True)}
@@ -231,6 +245,7 @@ def world(db) -> World:
         "address": address,
         "cart": cart,
         "order": order,
+        "paid order": paid,
         "review": catalog_reviews.review_submit(product=product, user=victim, rating=2, title="Meh")[0],
         "shipping": ShippingMethodFactory(code="standard"),
         "tax": TaxRateFactory(country="US"),
@@ -324,10 +339,21 @@ def _call(route: tuple[str, str], world: World, me: User | None) -> Call:
         ("voucher-list", "post"): lambda: Call(body={"code": f"V{uuid4().hex[:8]}", "kind": "fixed", "value": "1"}),
         ("voucher-detail", "put"): lambda: Call(body={"code": "SAVE", "kind": "percent", "value": "5"}),
         ("voucher-detail", "patch"): lambda: Call(body={"value": "3.00"}),
+        ("order-payments", "post"): lambda: Call(body={"provider": "manual"}),
+        ("order-payment-manual", "post"): lambda: Call(body={"amount": str(objects["order"].total)}),
+        ("order-refunds", "post"): lambda: Call(body={"amount": "1.00", "reason": "Goodwill"}),
+        ("stripe-webhook", "post"): _stripe_event,
     }
     call = calls.get(route, Call)()
     call.kwargs = _path_kwargs(name, method, world)
     return call
+
+
+def _stripe_event() -> Call:
+    """A signed event about a PaymentIntent the shop does not know: answered 200, changes nothing."""
+    event = {"id": f"evt_{uuid4().hex}", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {}}}
+    body = JSONRenderer().render(event).decode()  # what the test client sends for format="json"
+    return Call(body=event, headers={"HTTP_STRIPE_SIGNATURE": signed_header(body)})
 
 
 def _rated(product, me) -> Call:
@@ -361,6 +387,8 @@ def _path_kwargs(name: str, method: str, world: World) -> dict:
     prefix = name.split("-")[0]
     if prefix == "fakestore":
         return _fakestore_kwargs(name, world)
+    if name == "order-refunds" and method == "post":
+        return {"pk": objects["paid order"].pk}
     if name == "wishlist-detail":
         return {"product_id": objects["product"].pk}
     if name.endswith(("-list", "-current", "-merge")) or prefix not in targets:

@@ -6,6 +6,7 @@ from shop.orders.models import Order
 
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Order.Status.choices)
+    payment_status = django_filters.ChoiceFilter(choices=Order.PaymentStatus.choices)
     user = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all(), help_text="User id (staff).")
     created_after = django_filters.IsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="ISO 8601; inclusive."
@@ -16,4 +17,4 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
-        fields = ("status", "user", "created_after", "created_before")
+        fields = ("status", "payment_status", "user", "created_after", "created_before")

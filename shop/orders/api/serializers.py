@@ -10,7 +10,7 @@ class OrderItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderItem
-        fields = ("product", "sku", "title", "unit_price", "quantity", "line_total")
+        fields = ("id", "product", "sku", "title", "unit_price", "quantity", "line_total")
         read_only_fields = fields
 
 
@@ -60,6 +60,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "number",
             "user",
             "status",
+            "payment_status",
             "items",
             "currency",
             "subtotal",

@@ -19,7 +19,10 @@ from shop.orders.selectors import order_queryset
 @extend_schema_view(
     list=extend_schema(
         summary="List orders",
-        description="Own orders; with `orders.view_order` all. Filters: status, user, created_after, created_before.",
+        description=(
+            "Own orders; with `orders.view_order` all. Filters: status, payment_status, user, created_after, "
+            "created_before."
+        ),
     ),
     retrieve=extend_schema(
         summary="Read an order", description="Own order, or any with `orders.view_order`; others get 404."

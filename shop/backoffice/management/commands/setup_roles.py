@@ -12,7 +12,7 @@ CRUD = ("view", "add", "change", "delete")
 MODEL_ACTIONS = (*CRUD, "import", "export")  # `<action>_<model>`; any other entry is a named codename
 
 #: group -> {"app_label.model": actions}. import/export are the permissions of shop.backoffice.importexport;
-#: named permissions (`adjust_stock`, `moderate_review`, `change_order_status`) come from the models' Meta. The API
+#: named permissions (`adjust_stock`, `moderate_review`, `change_order_status`, `record_manual_payment`) come from the models' Meta. The API
 #: checks the same permissions (shop.core.permissions), so a group grants the same powers in the admin and the API.
 ROLES = {
     "Catalog managers": {
@@ -31,6 +31,10 @@ ROLES = {
         "orders.order": ("view", "change", "export", "change_order_status"),
         "orders.orderitem": ("view",),
         "orders.orderstatuschange": ("view",),
+        "payments.payment": ("view", "record_manual_payment"),
+        "payments.paymentevent": ("view",),
+        "payments.refund": ("view", "add"),
+        "payments.refundline": ("view",),
         "accounts.user": ("view",),
         "accounts.address": ("view",),
         "catalog.product": ("view",),  # to pick products for cart lines
