@@ -1,5 +1,6 @@
 """One REST client's whole journey: browse anonymously, fill a guest cart, register, log in, merge, check out
-once despite retries, and watch staff move the order to delivered."""
+once despite retries, pay through Stripe (the in-process fake), watch staff move the order to delivered, and
+get one unit refunded."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -8,6 +9,7 @@ from shop.catalog.models import Product
 from shop.orders.models import Order
 from tests.conftest import client_for
 from tests.factories import ProductFactory
+from tests.payments.helpers import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +17,7 @@ SESSION = "e2e-guest-session-4f9c2a7b"
 PASSWORD = "a-Long-and-unusual-passw0rd"
 
 
-def test_anonymous_to_delivered_order(staff):
+def test_anonymous_to_delivered_order(staff, stripe_fake):
     backpack = ProductFactory(title="Backpack", price="109.95", stock=5)
     ProductFactory(title="Hidden", is_active=False)
     guest = APIClient()
@@ -64,12 +66,31 @@ def test_anonymous_to_delivered_order(staff):
     assert Order.objects.count() == 1 and Product.objects.get(pk=backpack.pk).stock == 3
     assert user.get("/api/v1/orders/").json()["count"] == 1
 
+    # Pay through Stripe: a PaymentIntent for the total, then Stripe's signed webhook makes the order paid.
+    payment = user.post(f"/api/v1/orders/{order['id']}/payments/", {"provider": "stripe"}, format="json")
+    assert payment.status_code == 201 and payment.json()["client_secret"]
+    (intent,) = stripe_fake.intents.values()
+    assert (intent["amount"], intent["currency"]) == (21990, "usd")
+    assert deliver(APIClient(), stripe_fake.succeed(intent["id"])).status_code == 200
+    paid = user.get(f"/api/v1/orders/{order['id']}/").json()
+    assert (paid["status"], paid["payment_status"]) == ("paid", "paid")
+
     # Staff move it along; the customer sees each step in the history.
     back_office = client_for(staff)
-    for status in ("paid", "shipped", "delivered"):
+    for status in ("shipped", "delivered"):
         moved = back_office.post(f"/api/v1/orders/{order['id']}/status/", {"status": status}, format="json")
         assert moved.status_code == 200, moved.json()
     final = user.get(f"/api/v1/orders/{order['id']}/").json()
     assert final["status"] == "delivered"
     assert [h["status"] for h in final["history"]] == ["pending", "paid", "shipped", "delivered"]
     assert user.post(f"/api/v1/orders/{order['id']}/cancel/").status_code == 409
+
+    # One backpack comes back: refunded through Stripe, restocked.
+    line = {"item": final["items"][0]["id"], "quantity": 1}
+    refund = back_office.post(
+        f"/api/v1/orders/{order['id']}/refunds/", {"lines": [line], "restock": True, "reason": "Too big"}, format="json"
+    )
+    assert refund.status_code == 201 and refund.json()["amount"] == "109.95"
+    assert [r["amount"] for r in stripe_fake.refunds.values()] == [10995]
+    assert user.get(f"/api/v1/orders/{order['id']}/").json()["payment_status"] == "partially_refunded"
+    assert Product.objects.get(pk=backpack.pk).stock == 4
