@@ -26,9 +26,10 @@ def test_concurrent_deliveries_of_one_event_apply_it_once(stripe_fake):
     clients = [APIClient() for _ in range(8)]
 
     def deliver(i):
-        return clients[i].post(
-            "/api/v1/payments/webhooks/stripe/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
-        ).status_code
+        response = clients[i].post(
+            "/api/v1/payments/webhooks/stripe/", body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+        )
+        return response.status_code
 
     assert run_at_once(8, deliver) == [200] * 8
     assert PaymentEvent.objects.count() == 1
