@@ -103,6 +103,16 @@ def test_orders_have_a_history_ending_in_their_status_and_totals_matching_lines(
 
 
 @pytest.mark.django_db
+def test_orders_that_went_through_paid_were_paid_by_one_payment_of_their_total():
+    generate()
+    for order in Order.objects.prefetch_related("history", "payments"):
+        went_paid = "paid" in [change.to_status for change in order.history.all()]
+        payments = [(p.provider, p.status, p.amount) for p in order.payments.all()]
+        assert order.payment_status == ("paid" if went_paid else "unpaid"), order.number
+        assert payments == ([("manual", "succeeded", order.total)] if went_paid else []), order.number
+
+
+@pytest.mark.django_db
 def test_users_share_one_working_password_and_have_at_most_one_open_cart():
     generate(password="a-known-password-9")
     assert User.objects.order_by().values("password").distinct().count() == 1

@@ -22,9 +22,10 @@ from shop.devdata.datagen.orders import Prices, create_orders
 from shop.devdata.datagen.people import create_users
 from shop.devdata.datagen.vouchers import create_vouchers
 from shop.orders.models import Order, OrderStatusChange
+from shop.payments.models import Payment
 from shop.pricing.models import Voucher, VoucherUse
 
-TIMESTAMPED = (Product, Address, Cart, CartItem, Order, StockMovement, OrderStatusChange, Voucher, VoucherUse)
+TIMESTAMPED = (Product, Address, Cart, CartItem, Order, StockMovement, OrderStatusChange, Voucher, VoucherUse, Payment)
 DEFAULT_PASSWORD = "generated-password-1"  # noqa: S105 - test data, documented
 
 

@@ -1,4 +1,6 @@
-"""Historic orders with items, status history and the stock movements they caused.
+"""Historic orders with items, status history, payments and the stock movements they caused.
+
+Every order that went through `paid` was paid by one succeeded manual payment of its total at that time.
 
 Every line writes a `sale` movement at the order's time and every cancelled order a `cancel` movement
 back; a line that would take more than the units left first writes a `restock` adjustment. At the end
@@ -19,6 +21,7 @@ from shop.devdata.datagen.catalog import CatalogState
 from shop.devdata.datagen.people import PeopleState
 from shop.devdata.datagen.vouchers import VoucherState, count_voucher_uses
 from shop.orders.models import Order, OrderItem, OrderStatusChange
+from shop.payments.models import Payment
 from shop.pricing.models import VoucherUse
 from shop.pricing.selectors import shipping_methods_for, shipping_terms, tax_rate_for
 from shop.pricing.totals import Line, ShippingTerms, order_totals
@@ -45,6 +48,7 @@ class OrderBatch:
     history: list[OrderStatusChange] = field(default_factory=list)
     movements: list[StockMovement] = field(default_factory=list)
     uses: list[VoucherUse] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,14 @@ def create_orders(
         for n in numbers:
             _add_order(batch, rng, n, count, catalog, people)
             _price(batch, rng, prices, n, count)
+            _pay(batch)
         with batch_transaction():
             insert(Order, batch.orders, batch_size)
             insert(OrderItem, batch.items, batch_size)
             insert(OrderStatusChange, batch.history, batch_size)
             insert(StockMovement, batch.movements, batch_size)
             insert(VoucherUse, batch.uses, batch_size)
+            insert(Payment, batch.payments, batch_size)
         progress.advance(len(batch.orders))
     if count:
         with batch_transaction():
@@ -137,6 +143,26 @@ def _add_order(batch: OrderBatch, rng: random.Random, n: int, count: int, catalo
         OrderStatusChange(order=order, from_status=before, to_status=after, created_at=at)
         for before, after, at in zip(("", *path[:-1]), path, times, strict=True)
     ]
+
+
+def _pay(batch: OrderBatch) -> None:
+    """The batch's last order (priced), if it went through paid, was paid then by one manual payment of its total."""
+    order = batch.orders[-1]
+    paid_at = None
+    for change in reversed(batch.history):
+        if change.order is not order:
+            break
+        if change.to_status == Status.PAID:
+            paid_at = change.created_at
+    if paid_at is None:
+        return
+    order.payment_status = Order.PaymentStatus.PAID
+    batch.payments.append(
+        Payment(
+            order=order, provider=Payment.Provider.MANUAL, status=Payment.Status.SUCCEEDED, amount=order.total,
+            currency=order.currency, reference="generated", created_at=paid_at, updated_at=paid_at,
+        )
+    )  # fmt: skip
 
 
 def _pick_lines(rng: random.Random, catalog: CatalogState) -> dict[int, int]:
