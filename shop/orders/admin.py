@@ -20,7 +20,7 @@ RECORD_PAGE = {"show_save": False, "show_save_and_continue": False, "show_save_a
 
 #: Button / action label per target status, in the order they are offered.
 MOVES = {
-    Order.Status.PAID: "Mark as paid",
+    Order.Status.PAID: "Mark as paid (records a manual payment of the total)",
     Order.Status.SHIPPED: "Mark as shipped",
     Order.Status.DELIVERED: "Mark as delivered",
     Order.Status.CANCELLED: "Cancel (restores stock)",
