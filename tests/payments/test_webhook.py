@@ -5,6 +5,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from shop.orders.models import Order
 from shop.orders.services import order_cancel
@@ -149,3 +150,10 @@ def test_an_event_the_shop_does_not_use_is_stored_and_ignored(api_client, stripe
     deliver(api_client, stripe_fake.event("customer.created", {"id": "cus_1"}))
     assert PaymentEvent.objects.get().outcome.startswith("ignored")
     assert Order.objects.get(pk=order.pk).payment_status == "unpaid"
+
+
+def test_the_webhook_needs_no_csrf_token_or_session(stripe_fake, started):
+    """Stripe sends neither: a browser-style CSRF check must not stand in its way."""
+    order, payment = started
+    assert deliver(Client(enforce_csrf_checks=True), stripe_fake.succeed(payment.reference)).status_code == 200
+    assert state(order) == ("paid", "paid")
