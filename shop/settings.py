@@ -319,8 +319,6 @@ IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=60)
 if env.int("GUNICORN_TIMEOUT", default=30) >= IDEMPOTENCY_LEASE_SECONDS:  # the variable gunicorn.conf.py reads
     raise ImproperlyConfigured("IDEMPOTENCY_LEASE_SECONDS must be longer than GUNICORN_TIMEOUT (gunicorn.conf.py).")
-SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
-
 # --- Payments (shop/payments) ---------------------------------------------------------------------
 # What a customer paying by bank transfer or cash on delivery is told; {number}, {total} and {currency} are the
 # order's.

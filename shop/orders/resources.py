@@ -14,9 +14,9 @@ class OrderResource(resources.ModelResource):
         model = Order
         name = "Orders (one row per order)"
         fields = (
-            "number", "customer", "status", "payment_status", "currency", "subtotal", "discount", "voucher_code", "shipping",
-            "shipping_method_code", "shipping_method_name", "shipping_method_price", "tax", "tax_rate", "tax_included",
-            "total", "created_at", "lines",
+            "number", "customer", "status", "payment_status", "currency", "subtotal", "discount", "voucher_code",
+            "shipping", "shipping_method_code", "shipping_method_name", "shipping_method_price", "tax", "tax_rate",
+            "tax_included", "total", "created_at", "lines",
             "shipping_name", "shipping_line1", "shipping_line2", "shipping_city", "shipping_postcode",
             "shipping_country", "shipping_phone",
         )  # fmt: skip

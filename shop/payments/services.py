@@ -9,7 +9,6 @@ back and nothing is recorded. Webhooks live in `webhooks.py`, refunds in `refund
 from decimal import Decimal
 from uuid import uuid4
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 
@@ -23,18 +22,13 @@ from shop.payments.providers import PaymentSteps, provider_get
 SETTLED = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED)
 
 
-def order_currency(order: Order) -> str:
-    """The order's currency: its own once orders carry one, else the shop's."""
-    return getattr(order, "currency", "") or settings.SHOP_CURRENCY
-
-
 def order_lock(order: Order) -> Order:
     return Order.objects.select_for_update().get(pk=order.pk)
 
 
 def settled_payments(order: Order):
     """The payments that count for the order: money received in its currency, not flagged for staff."""
-    return order.payments.filter(status__in=SETTLED, flagged=False, currency=order_currency(order))
+    return order.payments.filter(status__in=SETTLED, flagged=False, currency=order.currency)
 
 
 def order_amount_paid(order: Order) -> Decimal:
@@ -62,7 +56,7 @@ def payment_start(*, order: Order, user, provider: str) -> tuple[Payment, Paymen
     open_payment = order.payments.filter(provider=provider, status=Payment.Status.PENDING).first()
     if open_payment is not None:
         return open_payment, steps_provider.resume(open_payment), False
-    payment = Payment.objects.create(order=order, provider=provider, amount=order.total, currency=order_currency(order))
+    payment = Payment.objects.create(order=order, provider=provider, amount=order.total, currency=order.currency)
     steps = steps_provider.start(payment)
     payment.save(update_fields=["reference", "updated_at"])
     return payment, steps, True
@@ -86,7 +80,7 @@ def payment_record_manual(*, order: Order, by, amount: Decimal | None = None, re
     if amount <= 0 or amount > due:
         raise InvalidInput({"amount": [f"Give an amount above 0.00 and at most {due} (what is still due)."]})
     payment = order.payments.filter(provider=Payment.Provider.MANUAL, status=Payment.Status.PENDING).first()
-    payment = payment or Payment(order=order, provider=Payment.Provider.MANUAL, currency=order_currency(order))
+    payment = payment or Payment(order=order, provider=Payment.Provider.MANUAL, currency=order.currency)
     payment.amount, payment.status, payment.reference = amount, Payment.Status.SUCCEEDED, reference
     payment.recorded_by = by
     payment.save()

@@ -20,7 +20,7 @@ from shop.orders.signals import order_refunded
 from shop.payments.models import Payment, PaymentEvent, Refund
 from shop.payments.providers import minor_units
 from shop.payments.refunds import refund_apply
-from shop.payments.services import order_currency, order_lock, payment_settle
+from shop.payments.services import order_lock, payment_settle
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def _flag(payment: Payment, reason: str) -> None:
 def _mismatch(payment: Payment, intent: dict) -> str:
     order = payment.order
     received, currency = intent.get("amount_received") or intent.get("amount"), (intent.get("currency") or "").upper()
-    expected = order_currency(order)
+    expected = order.currency
     if currency != expected or received != minor_units(order.total, expected):
         return f"Stripe received {received} {currency} (smallest unit); the order is {order.total} {expected}."
     return ""

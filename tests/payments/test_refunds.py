@@ -43,8 +43,8 @@ def test_a_line_costs_its_share_of_the_total(staff_client, paid):
 
 
 def test_the_share_includes_discount_tax_and_shipping(staff_client, paid):
-    """What was charged is 21.00 for 28.00 of goods (a discount, say): each line gives back 75 % of its value."""
-    Order.objects.filter(pk=paid.pk).update(total=Decimal("21.00"))
+    """What was charged is 21.00 for 28.00 of goods (a discount of 7.00): each line gives back 75 % of its value."""
+    Order.objects.filter(pk=paid.pk).update(discount=Decimal("7.00"), total=Decimal("21.00"))
     Payment.objects.filter(order=paid).update(amount=Decimal("21.00"))
     big, _, small = items(paid)
     assert refund(staff_client, paid, lines=[{"item": big.pk, "quantity": 1}]).json()["amount"] == "7.50"
@@ -53,7 +53,7 @@ def test_the_share_includes_discount_tax_and_shipping(staff_client, paid):
 
 def test_refunding_every_line_gives_back_exactly_what_was_charged(staff_client, paid):
     """Shares are rounded on the running total: 1/3 of 10.00 three times is 3.33 + 3.34 + 3.33, not 9.99."""
-    Order.objects.filter(pk=paid.pk).update(total=Decimal("10.00"), subtotal=Decimal("3.00"))
+    Order.objects.filter(pk=paid.pk).update(subtotal=Decimal("3.00"), shipping=Decimal("7.00"), total=Decimal("10.00"))
     Payment.objects.filter(order=paid).update(amount=Decimal("10.00"))
     *_, small = items(paid)
     Order.objects.get(pk=paid.pk).items.exclude(pk=small.pk).delete()

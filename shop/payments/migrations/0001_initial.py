@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0007_order_payment_status'),
+        ('orders', '0010_order_payment_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,11 +9,10 @@ def record_payments_of_paid_orders(apps, schema_editor):
     was paid (and so what can be refunded) is known for every order."""
     Order = apps.get_model("orders", "Order")
     Payment = apps.get_model("payments", "Payment")
-    has_currency = any(field.name == "currency" for field in Order._meta.get_fields())
     orders = Order.objects.filter(payment_status="paid", payments__isnull=True).order_by("pk")
     batch = []
     for order in orders.iterator(chunk_size=BATCH):
-        currency = (order.currency if has_currency else "") or settings.SHOP_CURRENCY
+        currency = order.currency or settings.SHOP_CURRENCY
         batch.append(
             Payment(
                 order=order, provider="manual", status="succeeded", amount=order.total, currency=currency,

@@ -15,7 +15,7 @@ def paid_orders_stay_paid(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_record_delivered_purchases'),
+        ('orders', '0009_order_total_adds_up'),
     ]
 
     operations = [
