@@ -19,6 +19,7 @@ from django.urls import reverse
 from import_export import resources
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.forms import ImportForm
+from import_export.instance_loaders import ModelInstanceLoader
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from shop.core.admin_actions import error_text
@@ -186,6 +187,65 @@ class KeyManyToManyWidget(ManyToManyWidget):
         if missing:
             raise ValueError(f"No {self.model._meta.verbose_name} with {self.field} {', '.join(missing)}.")
         return [self.known[key] for key in keys]
+
+
+class PrefetchedInstanceLoader(ModelInstanceLoader):
+    """The file's existing rows, loaded a few thousand keys a query (by the one import id field) instead of
+    one query a row. A resource whose instances must be read under a lock reads them again when it saves."""
+
+    chunk = 5_000
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        (name,) = resource.get_import_id_fields()
+        self.field = resource.fields[name]
+        keys = sorted({key for key in map(self._key, dataset.dict) if key not in (None, "")})
+        self.instances = {}
+        for start in range(0, len(keys), self.chunk):
+            lookup = {f"{self.field.attribute}__in": keys[start : start + self.chunk]}
+            self.instances.update({self.field.get_value(obj): obj for obj in self.get_queryset().filter(**lookup)})
+
+    def _key(self, row):
+        try:
+            return self.field.clean(row)
+        except (KeyError, ValueError):
+            return None
+
+    def get_instance(self, row):
+        return self.instances.get(self._key(row))
+
+
+class UniqueValues:
+    """Who holds each value of a unique column, for the values of a whole file (a few queries), and which row of
+    the file claimed it first: a row's clash is its error without a query of its own."""
+
+    chunk = 5_000
+
+    def __init__(self, model, field: str, values):
+        self.model, self.field = model, field
+        self.owners, self.claims = {}, {}
+        self._load(sorted({value for value in values if value}))
+
+    def _load(self, values: list) -> None:
+        for start in range(0, len(values), self.chunk):
+            lookup = {f"{self.field}__in": values[start : start + self.chunk]}
+            self.owners.update(self.model.objects.filter(**lookup).values_list(self.field, "pk"))
+        self.owners.update((value, None) for value in values if value not in self.owners)
+
+    def error(self, instance, row_number) -> ValidationError | None:
+        """The row's error for this column, if another row of the table holds its value or an earlier row of
+        the file claimed it."""
+        value = getattr(instance, self.field)
+        if not value:
+            return None
+        if value not in self.owners:
+            self._load([value])
+        owner, first = self.owners[value], self.claims.setdefault(value, row_number)
+        if owner is not None and owner != instance.pk:
+            return instance.unique_error_message(self.model, (self.field,))
+        if first != row_number:
+            return ValidationError(f"Row {first} of this file has the same {self.field}.", code="unique")
+        return None
 
 
 FORMULA_REFUSED = "Looks like a spreadsheet formula (starts with =, +, - or @); prefix it with ' to import it as text."

@@ -22,6 +22,8 @@ from django.db.models.signals import post_save, pre_save
 
 from shop.accounts.models import User
 from shop.backoffice.audit.context import current_actor, current_source
+from shop.backoffice.audit.resources import log_products_saved
+from shop.catalog.bulk import products_saved
 from shop.catalog.models import Category, Product, Review, StockMovement
 from shop.orders.models import Order
 
@@ -68,6 +70,7 @@ def register_models() -> None:
             )
     pre_save.connect(stamp_entry, sender=LogEntry, dispatch_uid="audit_stamp_entry")
     post_save.connect(log_stock_movement, sender=StockMovement, dispatch_uid="audit_stock_movement")
+    products_saved.connect(log_products_saved, dispatch_uid="audit_products_saved")
     for model in (Order, Review):
         pre_log.connect(skip_creation, sender=model, dispatch_uid=f"audit_skip_creation_{model._meta.label}")
 
