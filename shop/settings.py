@@ -117,6 +117,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (shop/core/cache.py). The login lock-out (django-axes) counts in the database, shared by every machine.
 REDIS_URL = env.str("REDIS_URL", default="")
 THROTTLE_CACHE_DIR = env.path("THROTTLE_CACHE_DIR", default=BASE_DIR / "var" / "throttle")
+# `jobs`: the progress and heartbeat of background jobs, which the web, worker and beat processes must all see.
+JOBS_CACHE_DIR = env.path("JOBS_CACHE_DIR", default=BASE_DIR / "var" / "jobs")
 _SHARED_FILES = {
     "BACKEND": "shop.core.cache.SharedFileCache",
     "LOCATION": str(THROTTLE_CACHE_DIR),
@@ -141,12 +143,18 @@ if REDIS_URL:
             "OPTIONS": _REDIS_SOCKETS,
         },
         "throttle-local": _SHARED_FILES,
+        "jobs": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, **_REDIS_SOCKETS},
+        },
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shop"},
         "throttle": _SHARED_FILES,
+        "jobs": {**_SHARED_FILES, "LOCATION": str(JOBS_CACHE_DIR)},
     }
 
 # --- Auth -----------------------------------------------------------------------------------------
@@ -333,10 +341,17 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=10)  # a request holds the order's row lock meanwhile
 
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
-IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
-# Rows per imported file. The preview and the confirm each run the whole file in one request, which must end
-# within GUNICORN_TIMEOUT (30 s): 1,000 product rows take about 11-13 s on PostgreSQL, 5 s on SQLite.
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000)
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# Rows per imported file. Files (and exports) of more than IMPORT_SYNC_MAX_ROWS rows run as background jobs
+# (shop/backoffice/jobs.py); smaller ones in the request, which must end within GUNICORN_TIMEOUT (30 s):
+# 2,000 product rows take 2-4 s per step (bench/RESULTS.md).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=2_000)
+# A running job whose worker gave no sign of life for this long is failed by the sweep (beat).
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=5)
+JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=3_600)  # seconds; the worker kills a job running longer
+# Where the links in the job emails lead (scheme://host of the back office); empty: a path only.
+BACKOFFICE_URL = env.str("BACKOFFICE_URL", default="")
 
 # --- FakeStore-compatible API (/fakestore/, shop/fakestore/) ---------------------------------------
 # catalog: products, categories and the login; demo: also customers and their carts, for a demo shop seeded
@@ -371,7 +386,12 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)  # secon
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down costs an enqueuing request a few seconds at most, then the task is logged as lost.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+# Redis hands an unacknowledged task to another worker after `visibility_timeout`: it must outlast a job.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "visibility_timeout": 2 * JOB_TIME_LIMIT,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
@@ -382,6 +402,7 @@ SCHEDULE_CART_ABANDON_MINUTES = env.int("SCHEDULE_CART_ABANDON_MINUTES", default
 SCHEDULE_RESERVATIONS_RELEASE_MINUTES = env.int("SCHEDULE_RESERVATIONS_RELEASE_MINUTES", default=5)
 SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES = env.int("SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES", default=60)
 SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES = env.int("SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES", default=60)
+SCHEDULE_STALE_JOBS_MINUTES = env.int("SCHEDULE_STALE_JOBS_MINUTES", default=2)
 # Daily, as HH:MM in TIME_ZONE; empty turns it off.
 SCHEDULE_LOW_STOCK_DIGEST_AT = env.str("SCHEDULE_LOW_STOCK_DIGEST_AT", default="07:00")
 CELERY_BEAT_SCHEDULE = {
@@ -391,6 +412,7 @@ CELERY_BEAT_SCHEDULE = {
         "shop.catalog.tasks.release_expired_reservations": SCHEDULE_RESERVATIONS_RELEASE_MINUTES,
         "shop.orders.tasks.cleanup_idempotency_keys": SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES,
         "shop.core.tasks.cleanup_import_files": SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES,
+        "shop.backoffice.tasks.fail_stale_jobs": SCHEDULE_STALE_JOBS_MINUTES,
     }.items()
     if minutes > 0
 }

@@ -6,7 +6,7 @@ import tempfile
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -21,17 +21,19 @@ os.environ["THROTTLE_CACHE_DIR"] = _THROTTLE_DIR
 for _alias in ("throttle", "throttle-local"):  # the file cache itself, or Redis's fallback
     if "LOCATION" in settings.CACHES.get(_alias, {}) and settings.CACHES[_alias]["BACKEND"].endswith("FileCache"):
         settings.CACHES[_alias]["LOCATION"] = _THROTTLE_DIR
+if settings.CACHES["jobs"]["BACKEND"].endswith("FileCache"):  # the jobs' progress: a directory of this run too
+    settings.CACHES["jobs"]["LOCATION"] = tempfile.mkdtemp(prefix="shop-test-jobs-", dir=_THROTTLE_DIR)
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters, cached values and a Redis marked down must not leak from one test into the next."""
     FailoverCache._down_until.clear()
-    cache.clear()
-    caches["throttle"].clear()
+    for alias in ("default", "throttle", "jobs"):
+        caches[alias].clear()
     yield
-    cache.clear()
-    caches["throttle"].clear()
+    for alias in ("default", "throttle", "jobs"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from shop.accounts.admin import UserAdmin
 from shop.accounts.models import User
+from shop.backoffice import job_admin  # noqa: F401 (registers the jobs' admin)
 from shop.backoffice.audit import admin as audit_admin
 from shop.backoffice.audit.resources import AuditedUserResource
 from shop.catalog.admin import WishlistInline

@@ -37,7 +37,9 @@ class ShopAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         from shop.backoffice.dashboard import dashboard_context  # models are not ready when this module loads
+        from shop.backoffice.jobs import jobs_announce
 
+        jobs_announce(request=request)  # "your import is done": the jobs that ended since the last visit
         extra_context = {**(extra_context or {}), "dashboard": dashboard_context(request.user)}
         return super().index(request, extra_context)
 

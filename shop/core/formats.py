@@ -6,8 +6,14 @@
 * CSV starts with a UTF-8 byte order mark, so Excel reads non-ASCII text (é, ü, 日本) as UTF-8; the
   import strips it again (import-export reads with `utf-8-sig`).
 * XLSX keeps numbers as numbers, money with two places (`0.00`), on a sheet named after the model.
+* `stream_export(headers, rows, out, title=)` writes the same file from an iterable of rows straight to a
+  binary file, row by row, for exports too large to hold (the back office's export jobs).
 """
 
+import csv
+import io
+import json
+from collections.abc import Iterable
 from decimal import Decimal
 from io import BytesIO
 
@@ -19,12 +25,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from shop.core.formula import SafeExportMixin
+from shop.core.formula import SafeExportMixin, escape_cell
 
 BOM = "\ufeff"
 SHEET_TITLE_MAX = 31
 SHEET_TITLE_REFUSED = str.maketrans(dict.fromkeys("\\*?:/[]", "-"))
 COLUMN_WIDTH_MAX = 60
+STREAM_WIDTH_ROWS = 1_000
 
 
 class TooManyRows(ValueError):
@@ -47,6 +54,15 @@ class ShopCSV(SafeExportMixin, RowLimitMixin, base_formats.CSV):
     def export_data(self, dataset, **kwargs):
         return BOM + super().export_data(dataset, **kwargs)
 
+    def stream_export(self, headers, rows: Iterable, out, *, title: str = "") -> None:
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        text.write(BOM)
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerows([escape_cell(value) for value in row] for row in rows)
+        text.flush()
+        text.detach()
+
 
 class _WriteOnlyXLSX(base_formats.XLSX):
     def export_data(self, dataset, **kwargs):
@@ -65,7 +81,22 @@ class _WriteOnlyXLSX(base_formats.XLSX):
 
 
 class ShopXLSX(SafeExportMixin, RowLimitMixin, _WriteOnlyXLSX):
-    pass
+    def stream_export(self, headers, rows: Iterable, out, *, title: str = "") -> None:
+        """Rows go to openpyxl's write-only sheet (kept on disk as they come); column widths follow the first
+        STREAM_WIDTH_ROWS rows, since the rest are not read yet."""
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(sheet_title(title))
+        sheet.freeze_panes = "A2"
+        rows = iter(rows)
+        first = [list(row) for _, row in zip(range(STREAM_WIDTH_ROWS), rows, strict=False)]
+        for index, width in enumerate(column_widths(headers, first), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.append([_cell(sheet, header, bold=True) for header in headers])
+        for row in first:
+            sheet.append([_cell(sheet, escape_cell(value)) for value in row])
+        for row in rows:
+            sheet.append([_cell(sheet, escape_cell(value)) for value in row])
+        book.save(out)
 
 
 def sheet_title(title: str) -> str:
@@ -97,6 +128,19 @@ def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
 
 class ShopJSON(RowLimitMixin, base_formats.JSON):
     """Data, not a spreadsheet: no formula escaping."""
+
+    def stream_export(self, headers, rows: Iterable, out, *, title: str = "") -> None:
+        out.write(b"[")
+        for index, row in enumerate(rows):
+            out.write(
+                (", " if index else "").encode()
+                + json.dumps(dict(zip(headers, row, strict=True)), default=_plain).encode()
+            )
+        out.write(b"]")
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 #: The formats the back office offers for import and export, in this order.

@@ -2,6 +2,10 @@
 a row cap), an upload size limit, all-or-nothing imports whose rows are saved through services, a clear
 message when the previewed file is gone, and Django permissions `<app>.import_<model>` / `<app>.export_<model>`.
 
+Files and exports of more than IMPORT_SYNC_MAX_ROWS rows are not run in the request: they are handed to the
+background work the back office registers (`run_large_files_with`; core knows no app), which answers the
+request (a redirect to the job's page). Without one registered, everything runs in the request.
+
 The permission codes come from settings (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import", ...); the
 permission rows themselves are created by the back office's registry (`shop.backoffice.importexport`, run by
 `setup_roles`), so no model needs a migration for them. Superusers pass every check anyway.
@@ -26,6 +30,25 @@ from shop.core.admin_actions import error_text
 from shop.core.exceptions import DomainError
 from shop.core.formats import FORMATS, TooManyRows
 from shop.core.formula import FormulaCell
+
+_background = []
+
+
+def run_large_files_with(handler) -> None:
+    """Hand imports and exports over IMPORT_SYNC_MAX_ROWS rows to `handler`: an object with
+    `start_import(request=, model_admin=, resource_class=, file_format=, upload=, rows=)` and
+    `start_export(request=, model_admin=, resource_class=, file_format=, queryset=, export_fields=)`, each
+    returning the response. None: run everything in the request again."""
+    _background[:] = [handler] if handler else []
+
+
+def _rows_in(upload, file_format, encoding: str) -> int | None:
+    """Rows of the uploaded file, or None when it cannot be read (the normal path then says why)."""
+    data = b"".join(upload.chunks())
+    try:
+        return len(file_format.create_dataset(data if file_format.is_binary() else data.decode(encoding)))
+    except Exception:  # noqa: BLE001 (any unreadable file: the import form reports it as it always did)
+        return None
 
 
 class LimitedImportForm(ImportForm):
@@ -67,6 +90,16 @@ class ShopExportMixin(ExportActionMixin):
 
     formats = FORMATS
     import_export_change_list_template = "admin/import_export/change_list_export.html"
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """Export in the request, or, over IMPORT_SYNC_MAX_ROWS rows, as a background job."""
+        if _background and queryset.count() > settings.IMPORT_SYNC_MAX_ROWS:
+            resource_class = self.choose_export_resource_class(export_form, request)
+            return _background[0].start_export(
+                request=request, model_admin=self, resource_class=resource_class, file_format=file_format,
+                queryset=queryset, export_fields=self.get_export_resource_fields_from_form(export_form),
+            )  # fmt: skip
+        return super()._do_file_export(file_format, request, queryset, export_form=export_form)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         """As import-export's, but numbers stay numbers in every binary format (it checks the exact class)."""
@@ -116,6 +149,27 @@ class ShopImportExportMixin(ImportMixin, ShopExportMixin):
 
     def get_tmp_storage_class(self):
         return _checked_storage(super().get_tmp_storage_class())
+
+    def import_action(self, request, **kwargs):
+        return self._import_in_background(request) or super().import_action(request, **kwargs)
+
+    def _import_in_background(self, request):
+        """A valid upload of more than IMPORT_SYNC_MAX_ROWS rows becomes a job (previewed by a worker); None
+        leaves the request to the normal preview (small files, and any form error)."""
+        if not (_background and request.method == "POST" and self.has_import_permission(request)):
+            return None
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None
+        file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        upload = form.cleaned_data["import_file"]
+        rows = _rows_in(upload, file_format, self.from_encoding)
+        if rows is None or rows <= settings.IMPORT_SYNC_MAX_ROWS:
+            return None
+        return _background[0].start_import(
+            request=request, model_admin=self, resource_class=self.choose_import_resource_class(form, request),
+            file_format=file_format, upload=upload, rows=rows,
+        )  # fmt: skip
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
@@ -283,6 +337,12 @@ class ShopResource(resources.ModelResource):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """A background job hands `progress` (a callable taking the rows done) to follow the import."""
+        super().after_import_row(row, row_result, **kwargs)
+        if kwargs.get("progress"):
+            kwargs["progress"](kwargs["row_number"])
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """As import-export's, with `validate_constraints` deciding whether Meta.constraints are checked."""

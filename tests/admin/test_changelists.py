@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from shop.accounts.countries import ISO_ALPHA2
+from shop.backoffice.models import Job
 from shop.orders.models import IdempotencyKey, OrderItem
 from shop.payments.models import Payment, PaymentEvent, Refund
 from tests.admin.helpers import changelist, set_page_size
@@ -91,6 +92,16 @@ SEEDERS = {
     "axes.AccessFailureLog": lambda n: AccessFailureLog.objects.create(username=f"user{n}@example.com"),
     "axes.AccessLog": lambda n: AccessLog.objects.create(username=f"user{n}@example.com"),
     "auditlog.LogEntry": lambda n: CategoryFactory(),  # the audit log records each creation
+    "backoffice.Job": lambda n: Job.objects.create(
+        kind=Job.Kind.EXPORT,
+        step=Job.Step.EXPORT,
+        model="catalog.product",
+        resource="r",
+        file_format="ShopCSV",
+        state=Job.State.RUNNING,
+        total_rows=10,
+        created_by=UserFactory(is_staff=True),
+    ),
     "carts.Cart": _cart,
     "catalog.Category": _category,
     "catalog.Product": lambda n: ProductFactory(

@@ -277,14 +277,14 @@ def test_a_file_under_the_upload_limit_but_with_110k_rows_is_refused_before_any_
     assert len(content) < 5 * 1024 * 1024
     with CaptureQueriesContext(connection) as queries:
         response = preview(admin_client, Product, content)
-    assert "The file has 110,000 rows; an import takes at most 1,000 rows" in response.content.decode()
+    assert "The file has 110,000 rows; an import takes at most 100,000 rows" in response.content.decode()
     assert not [q for q in queries.captured_queries if "catalog_product" in q["sql"]]
 
 
 def test_the_import_form_states_the_limits(admin_client, settings):
     settings.IMPORT_MAX_ROWS = 10_000
     html = admin_client.get(reverse("admin:catalog_product_import")).content.decode()
-    assert "At most 5.0\xa0MB and 10,000 rows per file." in html
+    assert "At most 50.0\xa0MB and 10,000 rows per file." in html
 
 
 def test_a_file_at_the_row_limit_imports(admin_client, settings):

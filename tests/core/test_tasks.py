@@ -147,6 +147,7 @@ SCHEDULED = {
     "shop.orders.tasks.cleanup_idempotency_keys": ("shop.orders.tasks", "idempotency_keys_cleanup"),
     "shop.core.tasks.cleanup_import_files": ("shop.core.tasks", "import_files_delete_stale"),
     "shop.catalog.tasks.send_low_stock_digest": ("shop.catalog.tasks", "low_stock_digest_send"),
+    "shop.backoffice.tasks.fail_stale_jobs": ("shop.backoffice.tasks", "jobs_fail_stale"),
 }
 
 
