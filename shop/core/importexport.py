@@ -58,7 +58,10 @@ class LimitedImportForm(ImportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         size, rows = filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES), settings.IMPORT_MAX_ROWS
-        self.fields["import_file"].help_text = f"At most {size} and {rows:,} rows per file."
+        help_text = f"At most {size} and {rows:,} rows per file."
+        if _background:
+            help_text += f" Over {settings.IMPORT_SYNC_MAX_ROWS:,} rows it is checked and imported in the background."
+        self.fields["import_file"].help_text = help_text
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
