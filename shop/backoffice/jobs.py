@@ -121,8 +121,8 @@ def job_retry(*, job: Job, by) -> Job:
 
 def _restart(job: Job, *, from_state: str, step: str, refusal: str) -> Job:
     restarted = Job.objects.filter(pk=job.pk, state=from_state, attempt=job.attempt).update(
-        state=Job.State.PENDING, step=step, attempt=F("attempt") + 1, rows_done=0, reason="",
-        started_at=None, finished_at=None, seen_at=None,
+        state=Job.State.PENDING, step=step, attempt=F("attempt") + 1, rows_done=0, reason="", totals={},
+        row_errors=[], started_at=None, finished_at=None, seen_at=None,
     )  # fmt: skip
     if not restarted:
         raise Conflict(refusal)
