@@ -63,8 +63,9 @@ def customer_uses(*, voucher: Voucher, user) -> int:
 def voucher_problem(
     voucher: Voucher | None, *, lines: Sequence[Line], user=None, now: datetime | None = None
 ) -> str | None:
-    """Why `voucher` cannot be used on these goods by `user` now (a key of shop.pricing.exceptions.REASONS),
-    or None. Without `user` the per-customer limit is not checked (a guest's cart, a list of carts)."""
+    """Why `voucher` cannot be used on these goods by `user` (a user or a user id) now (a key of
+    shop.pricing.exceptions.REASONS), or None. Without `user` the per-customer limit is not checked (a guest's
+    cart, a page of cart documents): the quote and checkout pass it."""
     now = now or timezone.now()
     if voucher is None:
         return "unknown"

@@ -144,3 +144,15 @@ def test_a_page_of_carts_prices_them_in_a_fixed_number_of_queries(staff_client, 
         a_cart()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert staff_client.get("/api/v1/carts/").data["count"] == 9
+
+
+def test_the_quote_ignores_query_parameters_of_the_whole_api(customer_client, cart):
+    response = customer_client.get(f"/api/v1/carts/{cart.pk}/quote/?country=US&lang=en")
+    assert response.status_code == 200 and response.data["total"] == "40.00"
+
+
+def test_with_prices_including_tax_the_quote_shows_the_included_tax(customer_client, cart, settings):
+    settings.PRICES_INCLUDE_TAX = True
+    TaxRateFactory(country="DE", rate=Decimal("0.2500"))
+    data = customer_client.get(f"/api/v1/carts/{cart.pk}/quote/?country=DE").data
+    assert (data["tax"], data["total"], data["tax_included"]) == ("8.00", "40.00", True)
