@@ -73,7 +73,8 @@ def quote_document(priced: Quote, *, country: str | None, options) -> dict:
 
 
 def quote_for_request(cart: Cart, params) -> dict:
-    query = QuoteQuerySerializer(data=params.dict())
+    known = QuoteQuerySerializer().fields  # other parameters (`lang`, `format`) belong to the whole API
+    query = QuoteQuerySerializer(data={name: value for name, value in params.items() if name in known})
     query.is_valid(raise_exception=True)
     country = _country(cart, query.validated_data)
     code = query.validated_data.get("shipping_method")

@@ -113,9 +113,8 @@ class VoucherApplySerializer(StrictSerializer):
     code = serializers.CharField(max_length=50, trim_whitespace=True, help_text="Case-insensitive.")
 
 
-class QuoteQuerySerializer(serializers.Serializer):
-    """The quote's query: a destination (`country`, or one of your addresses) and optionally a method. Other
-    query parameters (`lang`, `format`) belong to the whole API and are left alone."""
+class QuoteQuerySerializer(StrictSerializer):
+    """The quote's query: a destination (`country`, or one of your addresses) and optionally a method."""
 
     country = serializers.CharField(min_length=2, max_length=2, required=False, help_text="ISO 3166 alpha-2.")
     shipping_address = serializers.IntegerField(min_value=1, required=False, help_text="One of your address ids.")
