@@ -98,3 +98,13 @@ def test_the_order_export_carries_every_part(admin_client):
     assert (row["currency"], row["subtotal"], row["discount"], row["shipping"], row["tax"], row["total"]) == (
         "USD", "10.00", "1.00", "2.00", "0.00", "11.00",
     )  # fmt: skip
+
+
+def test_the_admin_adds_a_voucher_with_its_categories_and_refuses_a_percentage_over_100(admin_client):
+    shoes = CategoryFactory()
+    data = {"code": "SHOES20", "kind": "percent", "value": "20", "is_active": "on", "categories": [shoes.pk]}
+    data.update({"uses-TOTAL_FORMS": 0, "uses-INITIAL_FORMS": 0})
+    assert admin_client.post(add_url(Voucher), data).status_code == 302
+    assert list(Voucher.objects.get().categories.all()) == [shoes]
+    refused = admin_client.post(add_url(Voucher), {**data, "code": "TOOMUCH", "value": "120"})
+    assert refused.status_code == 200 and not Voucher.objects.filter(code="TOOMUCH").exists()
