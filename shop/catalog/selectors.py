@@ -125,11 +125,18 @@ def product_get(*, user=None, pk) -> Product | None:
         return None
 
 
-def product_search(queryset: QuerySet[Product], terms: Iterable[str]) -> QuerySet[Product]:
-    """Products whose title, description or sku contains every one of `terms` (case-insensitive), found
-    through the search index (`shop.catalog.search`)."""
+def product_search(
+    queryset: QuerySet[Product], terms: Iterable[str], *, fields: Iterable[str] = search.FIELDS
+) -> QuerySet[Product]:
+    """Products where every one of `terms` occurs (case-insensitive) in the title, description or sku, found
+    through the search index (`shop.catalog.search`), or in one of the other `fields` (lookups through a
+    relation, e.g. `categories__name`: an unindexed `EXISTS`, so no product is listed twice)."""
+    others = [field for field in fields if field not in search.FIELDS]
     for term in terms:
-        queryset = queryset.filter(search.matches(term))
+        condition = search.matches(term)
+        for field in others:
+            condition |= Exists(Product.objects.filter(pk=OuterRef("pk"), **{f"{field}__icontains": term}))
+        queryset = queryset.filter(condition)
     return queryset
 
 

@@ -23,12 +23,20 @@ FALSE_VALUES = {"false", "0"}
 
 class FilterBackend(django_filters.DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not _names_any_filter(request.query_params, filterset_class.base_filters):
+            return queryset  # nothing to validate or apply: no FilterSet and form built (most list requests)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
         if not filterset.is_valid():
             raise ValidationError(_form_errors(filterset.form))
         return filterset.qs
+
+
+def _names_any_filter(params, filter_names) -> bool:
+    """Whether a query parameter is one of the filters, or a part of one (`date_joined_after` of a range)."""
+    return any(param == name or param.startswith(f"{name}_") for param in params for name in filter_names)
 
 
 def _form_errors(form) -> dict:

@@ -7,8 +7,9 @@ from django.db import connection
 
 from shop.catalog import search
 from shop.catalog.models import Product
+from shop.catalog.selectors import product_search
 from shop.catalog.services import product_update
-from tests.factories import ProductFactory
+from tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,16 @@ def test_search_combines_with_filters_and_ordering(api_client, products):
     body = response.json()
     assert body["count"] == 3
     assert [item["id"] for item in body["results"]] == [products["linen"].pk, products["sku"].pk]  # Shirt, Lamp
+
+
+def test_search_fields_through_a_relation_match_too_without_duplicates(products):
+    kitchen = CategoryFactory(name="Kitchen things")
+    mug, lamp = products["other"], products["sku"]
+    mug.categories.set([kitchen, CategoryFactory(name="Kitchen extras")])
+    fields = (*search.FIELDS, "categories__name")
+    assert list(product_search(Product.objects.all(), ["kitchen"], fields=fields)) == [mug]
+    assert list(product_search(Product.objects.all(), ["kitchen", "lamp"], fields=fields)) == []
+    assert list(product_search(Product.objects.all(), ["canvas"], fields=fields).order_by("pk"))[-1] == lamp
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the triggers are SQLite's")

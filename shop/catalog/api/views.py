@@ -75,7 +75,7 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def search_queryset(self, queryset, terms):
-        return selectors.product_search(queryset, terms)
+        return selectors.product_search(queryset, terms, fields=self.search_fields)
 
     def get_object(self):
         product = selectors.product_get(user=self.request.user, pk=self.kwargs["pk"])
