@@ -32,6 +32,11 @@ def sees_all(user, model) -> bool:
 class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
     """Anyone reads; POST needs add_, PUT/PATCH change_, DELETE delete_ of the queryset's model."""
 
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS and not self.perms_map.get(request.method):
+            return True  # DRF would build the view's queryset only to learn that reading needs nothing
+        return super().has_permission(request, view)
+
 
 class StaffModelPermissions(permissions.DjangoModelPermissions):
     """Staff-only resources (tax rates, vouchers): reading needs the model's view_ permission too."""

@@ -258,3 +258,19 @@ def test_a_negative_zero_price_is_stored_and_shown_as_zero(staff_client, product
     changed = staff_client.patch(detail(product), {"price": price}, format="json")
     assert changed.json()["price"] == "0.00"
     assert str(Product.objects.get(pk=product.pk).price) == "0.00"
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Europe/Paris"])
+def test_the_product_document_is_what_the_declared_fields_give(settings, tz):
+    """`ProductSerializer.to_representation` builds the document directly; DRF's field loop must agree."""
+    from rest_framework import serializers
+
+    from shop.catalog.api.serializers import ProductSerializer
+
+    settings.TIME_ZONE = tz
+    product = ProductFactory(price=Decimal("1234.5"), rating_rate=Decimal("4.25"), rating_count=3, stock=7)
+    product.categories.set([CategoryFactory(), CategoryFactory()])
+    product = Product.objects.prefetch_related("categories").get(pk=product.pk)
+    serializer = ProductSerializer(product)
+    expected = serializers.ModelSerializer.to_representation(serializer, product)
+    assert serializer.data == expected
