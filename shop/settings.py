@@ -186,6 +186,14 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=3600)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
+if env.str("EMAIL_URL", default=""):  # smtp+tls://user:password@host:587 and the like: backend, host, port, login
+    globals().update(env.email_url("EMAIL_URL"))
+
+# --- The shop on its paperwork (invoices, packing slips, customer emails) ----------------------------
+SHOP_NAME = env.str("SHOP_NAME", default="Shop")
+SHOP_ADDRESS = env.str("SHOP_ADDRESS", default="", multiline=True)  # lines separated by \n
+SHOP_TAX_ID = env.str("SHOP_TAX_ID", default="")
+PDF_FONT_FILE = env.str("PDF_FONT_FILE", default="")  # a TTF font for PDFs; default: Helvetica (Latin-1 only)
 FRONTEND_PASSWORD_RESET_URL = env.str("FRONTEND_PASSWORD_RESET_URL", default="")
 
 # --- Internationalisation -------------------------------------------------------------------------

@@ -19,6 +19,13 @@ GOODS_AND_SHIPPING = F("subtotal") - F("discount") + F("shipping")
 
 #: Named permission: moving an order through its workflow (status moves, staff cancellation), API and admin.
 CHANGE_STATUS_PERMISSION = "orders.change_order_status"
+#: Named permissions of the order's paperwork, API and admin: download an invoice of someone else's order,
+#: print a packing slip, send a customer email again.
+INVOICE_PERMISSION = "orders.download_invoice"
+PACKING_SLIP_PERMISSION = "orders.print_packing_slip"
+RESEND_EMAIL_PERMISSION = "orders.resend_customer_email"
+#: Recording a shipment is the Shipment model's add_ permission.
+ADD_SHIPMENT_PERMISSION = "orders.add_shipment"
 
 
 class Order(TimeStamped):
@@ -71,6 +78,10 @@ class Order(TimeStamped):
     shipping_postcode = models.CharField(max_length=20, blank=True)
     shipping_country = models.CharField(max_length=2, blank=True)
     shipping_phone = models.CharField(max_length=32, blank=True)
+    invoice_number = models.CharField(
+        max_length=20, null=True, blank=True, unique=True, help_text="INV-<year>-<6 digits>, given when paid."
+    )
+    invoiced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -98,13 +109,23 @@ class Order(TimeStamped):
                 condition=Q(payment_status__in=["unpaid", "paid", "partially_refunded", "refunded"]),
                 name="order_payment_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(invoice_number__isnull=True, invoiced_at__isnull=True)
+                | Q(invoice_number__isnull=False, invoiced_at__isnull=False),
+                name="order_invoice_number_with_date",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="order_status_created_idx"),
             models.Index(fields=["user", "created_at"], name="order_user_created_idx"),
             models.Index(fields=["payment_status", "created_at"], name="order_payment_created_idx"),
         ]
-        permissions = [("change_order_status", "Can change the status of orders")]
+        permissions = [
+            ("change_order_status", "Can change the status of orders"),
+            ("download_invoice", "Can download the invoice of any order"),
+            ("print_packing_slip", "Can print packing slips"),
+            ("resend_customer_email", "Can send a customer email again"),
+        ]
 
     def __str__(self):
         return self.number
@@ -150,6 +171,75 @@ class OrderStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.order.number}: {self.from_status or '-'} → {self.to_status}"
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number given out in a year. Taking a number locks this row until the transaction that
+    made the order paid commits, so numbers are gapless: a rollback gives its number back to the next order."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class Shipment(models.Model):
+    """A parcel sent for a paid order, with the carrier's tracking number."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    carrier = models.CharField(max_length=100)
+    tracking_number = models.CharField(max_length=100)
+    tracking_url = models.URLField(max_length=500, blank=True)
+    shipped_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("shipped_at", "id")
+        constraints = [
+            # a double-submitted form records (and mails) one shipment, not two
+            models.UniqueConstraint(fields=["order", "carrier", "tracking_number"], name="shipment_unique_per_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.carrier} {self.tracking_number} ({self.order.number})"
+
+
+class CustomerEmail(models.Model):
+    """One email to the order's customer. The automatic one of an event (`kind` + `event`, such as the shipment's
+    id) is recorded once (`customer_email_once_per_event`), which is what keeps it from being sent twice; a
+    re-send asked for by staff is a row of its own (`resend`)."""
+
+    class Kind(models.TextChoices):
+        ORDER_PLACED = "order_placed", "Order placed"
+        PAYMENT_RECEIVED = "payment_received", "Payment received"
+        SHIPPED = "shipped", "Shipped"
+        REFUNDED = "refunded", "Refunded"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    event = models.CharField(max_length=64, blank=True, help_text="Which event of its kind: a shipment or refund id.")
+    details = models.JSONField(default=dict, blank=True, help_text="What the message says beyond the order.")
+    recipient = models.EmailField()
+    resend = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind", "event"], condition=Q(resend=False), name="customer_email_once_per_event"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.order.number})"
 
 
 def idempotency_key_expiry():

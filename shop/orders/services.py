@@ -1,4 +1,5 @@
-"""Order business rules: placing an order from a cart and moving it through its workflow (cancelling included).
+"""Order business rules: placing an order from a cart, moving it through its workflow (cancelling included),
+what follows its payment (`order_paid`, `order_refunded`) and its shipments.
 
 Locks (same order everywhere, so no deadlocks): the cart or order row first, then the cart's or order's voucher
 (`voucher_lock`), then the product rows in primary-key order (`stock_check` / `stock_lock`, PostgreSQL; SQLite's
@@ -8,6 +9,7 @@ correct even without the row locks; the `stock >= 0` check constraint is the las
 """
 
 import secrets
+from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
@@ -22,7 +24,17 @@ from shop.catalog.reviews import purchases_record
 from shop.catalog.services import stock_adjust, stock_check, stock_lock
 from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
 from shop.orders import signals
-from shop.orders.models import CHANGE_STATUS_PERMISSION, MONEY_MAX, Order, OrderItem, OrderStatusChange
+from shop.orders.emails import customer_email_schedule
+from shop.orders.invoices import invoice_number_assign
+from shop.orders.models import (
+    CHANGE_STATUS_PERMISSION,
+    MONEY_MAX,
+    CustomerEmail,
+    Order,
+    OrderItem,
+    OrderStatusChange,
+    Shipment,
+)
 from shop.pricing.exceptions import VoucherUnavailable
 from shop.pricing.selectors import Quote, shipping_method_choose
 from shop.pricing.services import voucher_lock, voucher_redeem, voucher_release
@@ -169,6 +181,7 @@ def order_place(*, cart: Cart, by, shipping_address=None, shipping_method: str |
         voucher_redeem(voucher=priced.voucher, user=by, reference=order.number, discount=order.discount)
     OrderStatusChange.objects.create(order=order, from_status="", to_status=Order.Status.PENDING, changed_by=by)
     cart_mark_ordered(cart=cart)
+    customer_email_schedule(order=order, kind=CustomerEmail.Kind.ORDER_PLACED)
     return order
 
 
@@ -222,8 +235,9 @@ def _request_full_payment(order: Order, by) -> Order:
 @transaction.atomic
 def order_mark_paid(*, order: Order, by, note: str = "") -> Order:
     """The single place an order becomes paid: `payment_status` paid and, while pending, status paid (a history
-    row by `by`). Then `order_paid` is sent inside this transaction, for what follows a payment. Called by the
-    payments services once succeeded payments cover the total; a second call changes nothing."""
+    row by `by`), then what follows a payment (`order_paid`: the invoice number, the email), all in this
+    transaction. Called by the payments services once succeeded payments cover the total; a second call changes
+    nothing."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.payment_status == Order.PaymentStatus.PAID:
         return order
@@ -231,6 +245,7 @@ def order_mark_paid(*, order: Order, by, note: str = "") -> Order:
     order.save(update_fields=["payment_status", "updated_at"])
     if order.status == Order.Status.PENDING:
         _move(order, Order.Status.PAID, by, note)
+    order = order_paid(order=order)
     signals.order_paid.send(sender=Order, order=order, by=by)
     return order
 
@@ -239,3 +254,51 @@ def order_mark_paid(*, order: Order, by, note: str = "") -> Order:
 def order_cancel(*, order: Order, by) -> Order:
     """Cancel: customers while pending, staff also when paid; the same path as `order_set_status(cancelled)`."""
     return order_set_status(order=order, status=Order.Status.CANCELLED, by=by)
+
+
+@transaction.atomic
+def order_paid(*, order: Order) -> Order:
+    """What follows an order becoming paid, in the transaction that makes it paid: the invoice number (gapless
+    per year) and, after the commit, the "payment received" email. The one place that makes an order paid calls
+    it; calling it again for the same order changes and sends nothing."""
+    order = invoice_number_assign(order=order)
+    customer_email_schedule(
+        order=order, kind=CustomerEmail.Kind.PAYMENT_RECEIVED, details={"invoice_number": order.invoice_number}
+    )
+    return order
+
+
+def order_refunded(*, order: Order, refund_id, amount: Decimal, reason: str = "") -> None:
+    """What follows a refund of the order (call it in the refund's transaction): the "refunded" email after the
+    commit, once per refund."""
+    customer_email_schedule(
+        order=order,
+        kind=CustomerEmail.Kind.REFUNDED,
+        event=str(refund_id),
+        details={"amount": f"{amount:.2f}", "reason": reason},
+    )
+
+
+SHIPPABLE = {Order.Status.PAID, Order.Status.SHIPPED}  # a second parcel may follow the first
+
+
+@transaction.atomic
+def shipment_create(*, order: Order, carrier: str, tracking_number: str, tracking_url: str = "", by) -> Shipment:
+    """Record a parcel sent for a paid order (409 otherwise): a paid order moves to `shipped`, and the customer
+    is mailed the tracking after the commit. The same carrier and tracking number twice on one order is a 409.
+    Who may do it (`orders.add_shipment`) is the caller's check, as for every staff action."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status not in SHIPPABLE:
+        raise Conflict(f"Only a paid order can be shipped; this one is {order.status}.")
+    try:
+        with transaction.atomic():
+            shipment = Shipment.objects.create(
+                order=order, carrier=carrier, tracking_number=tracking_number, tracking_url=tracking_url, created_by=by
+            )
+    except IntegrityError as exc:
+        raise Conflict(f"This order already has a {carrier} shipment with tracking number {tracking_number}.") from exc
+    if order.status == Order.Status.PAID:
+        _move(order, Order.Status.SHIPPED, by, note=f"{carrier} {tracking_number}"[:255])
+    details = {"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url}
+    customer_email_schedule(order=order, kind=CustomerEmail.Kind.SHIPPED, event=str(shipment.pk), details=details)
+    return shipment
