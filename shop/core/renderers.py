@@ -83,3 +83,12 @@ def _as_json(token: str) -> str:
     if media_type.strip().lower() == PROBLEM_CONTENT_TYPE:
         return f"{ORJSONRenderer.media_type}{separator}{params}"
     return token
+
+
+class PDFRenderer(ORJSONRenderer):
+    """Lets a client that accepts only `application/pdf` in on views that answer a PDF. Those views return the
+    PDF as a plain HttpResponse (never rendered); what this renders is their problem documents, as JSON (the
+    response names its own content type)."""
+
+    media_type = "application/pdf"
+    format = "pdf"

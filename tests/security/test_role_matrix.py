@@ -207,6 +207,8 @@ EXPECTED = {
     ("order-refunds", "get"): ORDER_DESK,
     ("order-refunds", "post"): ORDER_DESK,
     ("stripe-webhook", "post"): EVERYONE,  # the signature is the credential
+    ("order-shipments", "post"): ORDER_DESK,  # order managers hold add_shipment
+    ("order-invoice", "get"): ORDER_DESK,  # and download_invoice
 }
 
 
@@ -343,6 +345,8 @@ def _call(route: tuple[str, str], world: World, me: User | None) -> Call:
         ("order-payment-manual", "post"): lambda: Call(body={"amount": str(objects["order"].total)}),
         ("order-refunds", "post"): lambda: Call(body={"amount": "1.00", "reason": "Goodwill"}),
         ("stripe-webhook", "post"): _stripe_event,
+        ("order-shipments", "post"): lambda: _paid(world, Call(body={"carrier": "DHL", "tracking_number": "1"})),
+        ("order-invoice", "get"): lambda: _paid(world, Call()),
     }
     call = calls.get(route, Call)()
     call.kwargs = _path_kwargs(name, method, world)
@@ -354,6 +358,12 @@ def _stripe_event() -> Call:
     event = {"id": f"evt_{uuid4().hex}", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {}}}
     body = JSONRenderer().render(event).decode()  # what the test client sends for format="json"
     return Call(body=event, headers={"HTTP_STRIPE_SIGNATURE": signed_header(body)})
+
+
+def _paid(world, call: Call) -> Call:
+    """Shipments and invoices are for paid orders."""
+    order_services.order_set_status(order=world.objects["order"], status="paid", by=world.callers["superuser"])
+    return call
 
 
 def _rated(product, me) -> Call:

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop.core.serializers import StrictSerializer
-from shop.orders.models import Order, OrderItem, OrderStatusChange
+from shop.orders.models import Order, OrderItem, OrderStatusChange, Shipment
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -27,6 +27,19 @@ class OrderHistorySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ShipmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Shipment
+        fields = ("carrier", "tracking_number", "tracking_url", "shipped_at")
+        read_only_fields = fields
+
+
+class ShipmentCreateSerializer(StrictSerializer):
+    carrier = serializers.CharField(max_length=100)
+    tracking_number = serializers.CharField(max_length=100)
+    tracking_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+
+
 class ShippingAddressSerializer(serializers.Serializer):
     name = serializers.CharField(source="shipping_name")
     line1 = serializers.CharField(source="shipping_line1")
@@ -49,6 +62,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
     items = OrderItemSerializer(many=True, read_only=True)
     history = OrderHistorySerializer(many=True, read_only=True)
+    shipments = ShipmentSerializer(many=True, read_only=True)
     shipping_address = serializers.SerializerMethodField()
     voucher = serializers.SerializerMethodField(help_text="The voucher's code, or null.")
     shipping_method = serializers.SerializerMethodField()
@@ -76,6 +90,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "history",
+            "shipments",
+            "invoice_number",
         )
         read_only_fields = fields
 

@@ -1,5 +1,6 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -7,12 +8,19 @@ from rest_framework.response import Response
 
 from shop.core.filters import FilterBackend, OrderingFilter
 from shop.core.permissions import OwnedObjectPermission, sees_all
+from shop.core.renderers import ORJSONRenderer, PDFRenderer
 from shop.core.schema import problem_responses
 from shop.core.serializers import refuse_body_fields
 from shop.orders import services
 from shop.orders.api.filters import OrderFilter
-from shop.orders.api.serializers import OrderSerializer, OrderStatusSerializer
-from shop.orders.models import CHANGE_STATUS_PERMISSION, Order
+from shop.orders.api.serializers import (
+    OrderSerializer,
+    OrderStatusSerializer,
+    ShipmentCreateSerializer,
+    ShipmentSerializer,
+)
+from shop.orders.documents import invoice_pdf, pdf_response
+from shop.orders.models import ADD_SHIPMENT_PERMISSION, CHANGE_STATUS_PERMISSION, INVOICE_PERMISSION, Order
 from shop.orders.selectors import order_queryset
 
 
@@ -31,7 +39,11 @@ from shop.orders.selectors import order_queryset
 class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderSerializer
     permission_classes = (IsAuthenticated, OwnedObjectPermission)
-    staff_permissions = {"cancel": CHANGE_STATUS_PERMISSION, "set_status": CHANGE_STATUS_PERMISSION}
+    staff_permissions = {
+        "cancel": CHANGE_STATUS_PERMISSION,
+        "set_status": CHANGE_STATUS_PERMISSION,
+        "shipments": ADD_SHIPMENT_PERMISSION,
+    }
     filter_backends = (FilterBackend, OrderingFilter)
     filterset_class = OrderFilter
     ordering_fields = ("created_at", "total")
@@ -84,3 +96,42 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         return self._answer(
             services.order_set_status(order=order, status=body.validated_data["status"], by=request.user)
         )
+
+    @extend_schema(
+        summary="Record a shipment (staff)",
+        description=(
+            "Needs `orders.add_shipment` (403; someone else's order without `orders.view_order`: 404). Only a paid "
+            "(or already shipped) order: otherwise 409 `conflict`, as for the same carrier and tracking number "
+            "twice. A paid order becomes `shipped`; the customer is mailed the tracking."
+        ),
+        request=ShipmentCreateSerializer,
+        responses={201: ShipmentSerializer, **problem_responses(409)},
+    )
+    @action(detail=True, methods=["post"])
+    def shipments(self, request, pk=None):
+        order = self.get_object()
+        if not request.user.has_perm(ADD_SHIPMENT_PERMISSION):  # the owner too: customers do not ship
+            raise PermissionDenied("Recording a shipment needs the permission orders.add_shipment.")
+        body = ShipmentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        shipment = services.shipment_create(order=order, by=request.user, **body.validated_data)
+        return Response(ShipmentSerializer(shipment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download the invoice (PDF)",
+        description=(
+            "The owner, or a holder of `orders.download_invoice` (403). Once the order is paid; before: 409 "
+            "`conflict`. The shop's name, address and tax id, the customer and shipping address, the lines and the "
+            "totals with tax, in the shop's currency."
+        ),
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The invoice."),
+            **problem_responses(409),
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=(ORJSONRenderer, PDFRenderer))
+    def invoice(self, request, pk=None):
+        order = self.get_object()
+        if not (self.is_owner(order) or request.user.has_perm(INVOICE_PERMISSION)):
+            raise PermissionDenied("Someone else's invoice needs the permission orders.download_invoice.")
+        return pdf_response(invoice_pdf(order), filename=f"{order.invoice_number}.pdf")
