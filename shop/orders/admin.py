@@ -11,7 +11,16 @@ from shop.core.admin_actions import error_text, run_per_object
 from shop.core.exceptions import DomainError
 from shop.core.importexport import ShopExportMixin
 from shop.core.permissions import SuperuserOnlyAdminMixin
-from shop.orders.models import CHANGE_STATUS_PERMISSION, IdempotencyKey, Order, OrderItem, OrderStatusChange
+from shop.orders.admin_paperwork import OrderPaperworkMixin
+from shop.orders.models import (
+    CHANGE_STATUS_PERMISSION,
+    CustomerEmail,
+    IdempotencyKey,
+    Order,
+    OrderItem,
+    OrderStatusChange,
+    Shipment,
+)
 from shop.orders.resources import OrderLineResource, OrderResource
 from shop.orders.services import allowed_next_statuses, order_set_status
 
@@ -53,6 +62,24 @@ class OrderStatusChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("changed_by")
 
 
+class ShipmentInline(ReadOnlyInline):
+    model = Shipment
+    fields = ("shipped_at", "carrier", "tracking_number", "tracking_url", "created_by")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+class CustomerEmailInline(ReadOnlyInline):
+    model = CustomerEmail
+    fields = ("created_at", "kind", "recipient", "sent_at", "resend", "requested_by")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")
+
+
 def _status_action(status: str):
     def action(modeladmin, request, queryset):
         run_per_object(
@@ -68,7 +95,7 @@ def _status_action(status: str):
 
 
 @admin.register(Order)
-class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
+class OrderAdmin(OrderPaperworkMixin, ShopExportMixin, admin.ModelAdmin):
     resource_classes = (OrderResource, OrderLineResource)
     list_display = (
         "number",
@@ -84,7 +111,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("status", "payment_status", "created_at", "shipping_method_code")
-    search_fields = ("number", "user__email", "voucher_code")
+    search_fields = ("number", "invoice_number", "user__email", "voucher_code")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     show_full_result_count = False
@@ -100,6 +127,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
                 )
             },
         ),
+        ("Invoice", {"fields": ("invoice_number", "invoiced_at")}),
         (
             "Ship to",
             {
@@ -111,7 +139,7 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
         ),
     )  # fmt: skip
     readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])
-    inlines = (OrderItemInline, OrderStatusChangeInline)
+    inlines = (OrderItemInline, ShipmentInline, OrderStatusChangeInline, CustomerEmailInline)
     actions = tuple(_status_action(status) for status in MOVES)
 
     def get_export_queryset(self, request):
@@ -128,15 +156,21 @@ class OrderAdmin(ShopExportMixin, admin.ModelAdmin):
 
     def get_urls(self):
         status_view = self.admin_site.admin_view(self.status_view)
-        return [path("<path:object_id>/status/", status_view, name="orders_order_status"), *super().get_urls()]
+        return [
+            path("<path:object_id>/status/", status_view, name="orders_order_status"),
+            *self.paperwork_urls(),
+            *super().get_urls(),
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         order = self.get_object(request, unquote(object_id))
-        moves = []
+        moves, tools = [], []
         if order is not None and self.has_change_status_permission(request, order):
             allowed = allowed_next_statuses(order, by=request.user)
             moves = [(status, label) for status, label in MOVES.items() if status in allowed]
-        extra_context = {**(extra_context or {}), "status_moves": moves, **RECORD_PAGE}
+        if order is not None:
+            tools = self.paperwork_tools(request, order)
+        extra_context = {**(extra_context or {}), "status_moves": moves, "paperwork_tools": tools, **RECORD_PAGE}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

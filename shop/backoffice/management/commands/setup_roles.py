@@ -12,9 +12,9 @@ CRUD = ("view", "add", "change", "delete")
 MODEL_ACTIONS = (*CRUD, "import", "export")  # `<action>_<model>`; any other entry is a named codename
 
 #: group -> {"app_label.model": actions}. import/export are the permissions of shop.backoffice.importexport;
-#: named permissions (`adjust_stock`, `moderate_review`, `change_order_status`, `record_manual_payment`) come from
-#: the models' Meta. The API checks the same permissions (shop.core.permissions), so a group grants the same powers
-#: in the admin and the API.
+#: named permissions (`adjust_stock`, `moderate_review`, `change_order_status`, `download_invoice`,
+#: `record_manual_payment`, ...) come from the models' Meta. The API checks the same permissions
+#: (shop.core.permissions), so a group grants the same powers in the admin and the API.
 ROLES = {
     "Catalog managers": {
         "catalog.product": (*CRUD, "import", "export", "adjust_stock"),
@@ -29,9 +29,19 @@ ROLES = {
     "Order managers": {
         "carts.cart": ("view", "change", "delete", "export"),
         "carts.cartitem": CRUD,
-        "orders.order": ("view", "change", "export", "change_order_status"),
+        "orders.order": (
+            "view",
+            "change",
+            "export",
+            "change_order_status",
+            "download_invoice",
+            "print_packing_slip",
+            "resend_customer_email",
+        ),
         "orders.orderitem": ("view",),
         "orders.orderstatuschange": ("view",),
+        "orders.shipment": ("view", "add"),
+        "orders.customeremail": ("view",),
         "payments.payment": ("view", "record_manual_payment"),
         "payments.paymentevent": ("view",),
         "payments.refund": ("view", "add"),
