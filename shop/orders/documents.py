@@ -34,7 +34,7 @@ def invoice_pdf(order: Order) -> bytes:
     breakdown in the shop's currency. An order without an invoice number (not paid yet) has none: 409."""
     if not order.invoice_number:
         raise Conflict("The order has no invoice yet: it is issued when the order is paid.")
-    currency = settings.SHOP_CURRENCY
+    currency = order.currency
     pdf = _Document(f"Invoice {order.invoice_number}")
     pdf.heading(f"Invoice {order.invoice_number}")
     pdf.paragraph(_shop_lines(), bold_first=True)
@@ -57,8 +57,21 @@ def invoice_pdf(order: Order) -> bytes:
 
 
 def invoice_totals(order: Order) -> list[tuple[str, Decimal]]:
-    """The totals breakdown printed on the invoice, from the order's own columns (nothing is added up here)."""
-    return [("Subtotal", order.subtotal), ("Total", order.total)]
+    """The totals breakdown printed on the invoice, from the order's own columns (nothing is added up here):
+    subtotal, the discount (with its voucher), shipping (with its method), tax (with its rate, and whether the
+    prices held it) and the total."""
+    rows = [("Subtotal", order.subtotal)]
+    if order.discount:
+        rows.append((_labelled("Discount", order.voucher_code), -order.discount))
+    rows.append((_labelled("Shipping", order.shipping_method_name), order.shipping))
+    rate = f"{order.tax_rate * 100:.2f}".rstrip("0").rstrip(".")
+    rows.append((f"Tax {rate}%" + (" (included in the prices)" if order.tax_included else ""), order.tax))
+    rows.append(("Total", order.total))
+    return rows
+
+
+def _labelled(label: str, detail: str) -> str:
+    return f"{label} ({detail})" if detail else label
 
 
 def packing_slip_pdf(order: Order) -> bytes:

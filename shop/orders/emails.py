@@ -87,7 +87,7 @@ def customer_email_message(email: CustomerEmail) -> EmailMultiAlternatives:
         "items": list(order.items.all()),
         "customer": order.user,
         "details": email.details,
-        "currency": settings.SHOP_CURRENCY,
+        "currency": order.currency,
         "shop_name": settings.SHOP_NAME,
     }
     message = EmailMultiAlternatives(

@@ -4,6 +4,7 @@ import pytest
 
 from shop.core.exceptions import Conflict
 from shop.orders.documents import invoice_pdf, packing_slip_pdf
+from shop.orders.models import Order
 from tests.factories import AddressFactory, ProductFactory, UserFactory
 from tests.orders.fulfilment import paid_order, pdf_text, placed_order
 
@@ -53,6 +54,18 @@ def test_the_invoice_names_shop_customer_address_lines_totals_and_currency(shop_
         "Subtotal",
         "1,247.50 EUR",
     ):
+        assert expected in text, expected
+
+
+def test_the_invoice_shows_every_part_of_the_total(shop_identity, buyer):
+    order = paid_order(buyer, lines=lines())
+    parts = {"discount": Decimal("10.00"), "voucher_code": "SAVE10", "shipping": Decimal("4.99"),
+             "shipping_method_name": "Standard", "tax_rate": Decimal("0.25"), "tax": Decimal("310.62"),
+             "total": Decimal("1553.11")}  # fmt: skip
+    Order.objects.filter(pk=order.pk).update(**parts)
+    text = pdf_text(invoice_pdf(Order.objects.get(pk=order.pk)))
+    for expected in ("Discount (SAVE10)", "-10.00 EUR", "Shipping (Standard)", "4.99 EUR", "Tax 25%", "310.62 EUR",
+                     "1,553.11 EUR"):  # fmt: skip
         assert expected in text, expected
 
 
