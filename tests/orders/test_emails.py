@@ -68,6 +68,19 @@ def test_a_refund_is_mailed_once_per_refund(customer, run_after_commit):
     assert "2.50" in mail.outbox[1].body
 
 
+def test_a_refund_recorded_by_the_payments_app_is_mailed(customer, staff, run_after_commit):
+    from shop.payments.refunds import refund_create  # the floor above orders, which sends `order_refunded`
+
+    order = paid_order(customer)
+    mail.outbox.clear()
+    with run_after_commit():
+        refund = refund_create(order=order, by=staff, reason="Arrived late", amount=Decimal("3.00"))
+    [message] = mail.outbox
+    assert message.subject == f"A refund for your order {order.number}"
+    assert "3.00" in message.body and "Arrived late" in message.body
+    assert CustomerEmail.objects.get(order=order, kind="refunded").event == str(refund.pk)
+
+
 def test_the_task_run_twice_sends_once(customer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         order = placed_order(customer)  # enqueued, not run
