@@ -1,6 +1,6 @@
 """One REST client's whole journey: browse anonymously, fill a guest cart, register, log in, merge, check out
-once despite retries, pay through Stripe (the in-process fake), watch staff move the order to delivered, and
-get one unit refunded."""
+once despite retries, pay through Stripe (the in-process fake), watch staff ship it with tracking and move it to
+delivered, get one unit refunded, and download the invoice."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -9,6 +9,7 @@ from shop.catalog.models import Product
 from shop.orders.models import Order
 from tests.conftest import client_for
 from tests.factories import ProductFactory
+from tests.orders.fulfilment import pdf_text
 from tests.payments.helpers import deliver
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +76,18 @@ def test_anonymous_to_delivered_order(staff, stripe_fake):
     paid = user.get(f"/api/v1/orders/{order['id']}/").json()
     assert (paid["status"], paid["payment_status"]) == ("paid", "paid")
 
-    # Staff move it along; the customer sees each step in the history.
+    assert paid["invoice_number"].startswith("INV-")
+
+    # Staff ship it with tracking, then mark it delivered; the customer sees each step in the history.
     back_office = client_for(staff)
-    for status in ("shipped", "delivered"):
-        moved = back_office.post(f"/api/v1/orders/{order['id']}/status/", {"status": status}, format="json")
-        assert moved.status_code == 200, moved.json()
+    tracking = {"carrier": "DHL", "tracking_number": "JD0146", "tracking_url": "https://dhl.example/JD0146"}
+    shipped = back_office.post(f"/api/v1/orders/{order['id']}/shipments/", tracking, format="json")
+    assert shipped.status_code == 201, shipped.json()
+    moved = back_office.post(f"/api/v1/orders/{order['id']}/status/", {"status": "delivered"}, format="json")
+    assert moved.status_code == 200, moved.json()
     final = user.get(f"/api/v1/orders/{order['id']}/").json()
     assert final["status"] == "delivered"
+    assert [(s["carrier"], s["tracking_number"]) for s in final["shipments"]] == [("DHL", "JD0146")]
     assert [h["status"] for h in final["history"]] == ["pending", "paid", "shipped", "delivered"]
     assert user.post(f"/api/v1/orders/{order['id']}/cancel/").status_code == 409
 
@@ -94,3 +100,9 @@ def test_anonymous_to_delivered_order(staff, stripe_fake):
     assert [r["amount"] for r in stripe_fake.refunds.values()] == [10995]
     assert user.get(f"/api/v1/orders/{order['id']}/").json()["payment_status"] == "partially_refunded"
     assert Product.objects.get(pk=backpack.pk).stock == 4
+
+    # The customer downloads the invoice: their lines, the total and the number they were mailed.
+    invoice = user.get(f"/api/v1/orders/{order['id']}/invoice/")
+    assert invoice.status_code == 200 and invoice["Content-Type"] == "application/pdf"
+    text = pdf_text(invoice.content)
+    assert paid["invoice_number"] in text and "Backpack" in text and "219.90 USD" in text
