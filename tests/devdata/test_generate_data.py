@@ -8,7 +8,7 @@ from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
 from shop.catalog.models import Category, Product, StockMovement
 from shop.devdata.datagen.base import Progress
-from shop.orders.models import Order, OrderItem, OrderStatusChange
+from shop.orders.models import InvoiceSequence, Order, OrderItem, OrderStatusChange, Shipment
 from tests.factories import StaffFactory
 
 SMALL = {"products": 60, "categories": 12, "users": 15, "carts": 25, "orders": 40}
@@ -110,6 +110,24 @@ def test_orders_that_went_through_paid_were_paid_by_one_payment_of_their_total()
         payments = [(p.provider, p.status, p.amount) for p in order.payments.all()]
         assert order.payment_status == ("paid" if went_paid else "unpaid"), order.number
         assert payments == ([("manual", "succeeded", order.total)] if went_paid else []), order.number
+
+
+@pytest.mark.django_db
+def test_paid_orders_have_gapless_invoice_numbers_in_payment_order_and_shipped_ones_a_shipment():
+    generate()
+    paid = Order.objects.filter(history__to_status="paid").distinct()
+    numbers = list(paid.order_by("invoiced_at", "pk").values_list("invoice_number", flat=True))
+    assert numbers and all(number is not None for number in numbers)
+    per_year = {}
+    for number in numbers:
+        per_year.setdefault(number[4:8], []).append(int(number[-6:]))
+    assert all(sequence == list(range(1, len(sequence) + 1)) for sequence in per_year.values()), per_year
+    assert {row.year: row.last_number for row in InvoiceSequence.objects.all()} == {
+        int(year): len(sequence) for year, sequence in per_year.items()
+    }
+    shipped = Order.objects.filter(history__to_status="shipped").distinct()
+    assert shipped.exists() and all(order.shipments.count() == 1 for order in shipped)
+    assert not Shipment.objects.exclude(order__in=shipped).exists()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Historic orders with items, status history, payments and the stock movements they caused.
 
-Every order that went through `paid` was paid by one succeeded manual payment of its total at that time.
+Every order that went through `paid` was paid by one succeeded manual payment of its total at that time, and has
+its invoice number; every order that went through `shipped` has a shipment (datagen/fulfilment.py).
 
 Every line writes a `sale` movement at the order's time and every cancelled order a `cancel` movement
 back; a line that would take more than the units left first writes a `restock` adjustment. At the end
@@ -18,6 +19,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from shop.catalog.models import Product, StockMovement
 from shop.devdata.datagen.base import SALES_SPAN, SALES_START, Progress, batch_transaction, chunked, insert, spread
 from shop.devdata.datagen.catalog import CatalogState
+from shop.devdata.datagen.fulfilment import fulfil_generated_orders
 from shop.devdata.datagen.people import PeopleState
 from shop.devdata.datagen.vouchers import VoucherState, count_voucher_uses
 from shop.orders.models import Order, OrderItem, OrderStatusChange
@@ -98,6 +100,7 @@ def create_orders(
         with batch_transaction():
             sync_stock_with_ledger()
             count_voucher_uses()
+            fulfil_generated_orders(batch_size=batch_size)
 
 
 def _price(batch: OrderBatch, rng: random.Random, prices: Prices, n: int, count: int) -> None:
