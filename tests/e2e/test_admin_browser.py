@@ -18,11 +18,13 @@ from tests.factories import (
     PASSWORD,
     CartFactory,
     CartItemFactory,
+    CustomerFactory,
     OrderFactory,
     ProductFactory,
     StaffFactory,
     UserFactory,
 )
+from tests.orders.fulfilment import paid_order
 
 pytestmark = BROWSER_MARKS
 
@@ -152,6 +154,21 @@ def test_move_an_order_to_shipped(page):
     assert order.status == Order.Status.SHIPPED
     assert order.history.get().changed_by.email == "boss@example.com"
     shot(page, "order-shipped")
+
+
+def test_add_a_shipment_from_the_order_page(page):
+    order = paid_order(CustomerFactory())
+    page.goto(f"/admin/orders/order/{order.pk}/change/")
+    page.click("text=Add shipment")
+    page.fill("#id_carrier", "DHL")
+    page.fill("#id_tracking_number", "JD014600006281230704")
+    page.fill("#id_tracking_url", "https://dhl.example/track/JD014600006281230704")
+    page.click("input[value='Record shipment']")
+    page.wait_for_selector(".messagelist .success")
+    assert page.locator("text=JD014600006281230704").count() >= 1  # the shipments inline
+    order.refresh_from_db()
+    assert order.status == Order.Status.SHIPPED and order.shipments.get().created_by.email == "boss@example.com"
+    shot(page, "order-shipment-added")
 
 
 @pytest.fixture
