@@ -1,9 +1,10 @@
 """The order's paperwork as PDF: the invoice (once paid) and the packing slip.
 
 fpdf2 draws them: pure Python, a wheel from PyPI with no system libraries (reportlab needs a C build on
-platforms without its wheels, WeasyPrint needs Pango), and fast enough to answer in the request (a few ms a
-page). Its built-in Helvetica covers Latin-1 only: other characters are written without their accents or as
-"?", unless `PDF_FONT_FILE` names a TTF font (such as DejaVuSans.ttf), which is then embedded.
+platforms without its wheels, WeasyPrint needs Pango), and fast enough to answer in the request (measured: 70 ms
+for a 20-line invoice, 35 ms for its packing slip, on a busy two-core machine). Its built-in Helvetica covers
+Latin-1 only: other characters are written without their accents or as "?", unless `PDF_FONT_FILE` names a TTF
+font (such as DejaVuSans.ttf), which is then embedded.
 """
 
 import unicodedata
