@@ -29,6 +29,7 @@ from shop.carts.selectors import cart_lines, cart_queryset
 from shop.catalog.models import Product
 from shop.catalog.selectors import stock_available, stock_reservations
 from shop.catalog.services import stock_check, stock_lock, stock_reservations_release, stock_reservations_set
+from shop.catalog.variants import CHOOSE_A_VARIANT
 from shop.core.exceptions import Conflict, InvalidInput
 from shop.pricing.exceptions import VoucherInvalid
 from shop.pricing.selectors import voucher_by_code, voucher_problem
@@ -104,6 +105,8 @@ def _check_products(wanted: Iterable[int], errors: dict) -> None:
         product = products.get(pk)
         if product is None:
             errors.setdefault("non_field_errors", []).append(f"Product {pk} does not exist.")
+        elif product.is_parent:
+            errors.setdefault("non_field_errors", []).append(CHOOSE_A_VARIANT.format(pk=pk))
         elif not product.is_active:
             errors.setdefault("non_field_errors", []).append(f"Product {pk} is not available.")
 

@@ -43,11 +43,52 @@ class Category(models.Model):
             child.save(update_fields=["path", "depth"])
 
 
+class Attribute(models.Model):
+    """What variants of a product differ by (Size, Colour): data that staff manage. A parent product lists the
+    attributes its children vary by (`Product.option_attributes`); each child has one value of each."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in which options are shown.")
+
+    class Meta:
+        ordering = ("position", "name", "id")
+
+    def __str__(self):
+        return self.name
+
+
+class AttributeValue(models.Model):
+    """One value of an attribute (Size: S, M, L). The slug is what documents, filters and imports use."""
+
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=50)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("attribute", "position", "name", "id")
+        constraints = [models.UniqueConstraint(fields=["attribute", "slug"], name="attributevalue_slug_per_attribute")]
+
+    def __str__(self):
+        return f"{self.attribute.name}: {self.name}"
+
+
 #: Named permission (besides change_product): changing a product's stock, in the API and the admin.
 ADJUST_STOCK_PERMISSION = "catalog.adjust_stock"
 
 
 class Product(TimeStamped):
+    """A standalone product, a parent (what the customer sees of a product with variants: not purchasable, no
+    stock of its own) or a child (a purchasable variant with its own SKU, price and stock, and one value per
+    attribute of its parent's `option_attributes`). django-oscar's structure: carts, orders and the stock
+    ledger point at products whatever their structure. Variant rules live in `shop.catalog.variants`."""
+
+    class Structure(models.TextChoices):
+        STANDALONE = "standalone", "Standalone"
+        PARENT = "parent", "Parent (has variants)"
+        CHILD = "child", "Variant"
+
     sku = models.CharField("SKU", max_length=64, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     title = models.CharField(max_length=255)
@@ -57,6 +98,24 @@ class Product(TimeStamped):
     categories = models.ManyToManyField(Category, related_name="products", blank=True)
     stock = models.PositiveIntegerField(default=0, help_text="Units on hand; changed only through stock movements.")
     is_active = models.BooleanField(default=True)
+    structure = models.CharField(max_length=10, choices=Structure.choices, default=Structure.STANDALONE)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="variants",
+        help_text="A variant's parent.",
+    )
+    option_attributes = models.ManyToManyField(
+        Attribute, blank=True, related_name="+", help_text="A parent's attributes, which its variants vary by."
+    )
+    option_key = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="A variant's option value ids in attribute order, so the database keeps combinations unique.",
+    )
     rating_rate = models.DecimalField(
         max_digits=3,
         decimal_places=2,
@@ -83,6 +142,19 @@ class Product(TimeStamped):
                 condition=Q(rating_sum__gte=0, rating_sum__lte=F("rating_count") * 5),
                 name="product_rating_sum_0_5_each",
             ),
+            models.CheckConstraint(
+                condition=Q(structure__in=["standalone", "parent", "child"]), name="product_structure_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(structure="child", parent__isnull=False) | (~Q(structure="child") & Q(parent__isnull=True)),
+                name="product_variant_has_parent",
+            ),
+            models.CheckConstraint(condition=~Q(structure="parent") | Q(stock=0), name="product_parent_has_no_stock"),
+            models.UniqueConstraint(
+                fields=["parent", "option_key"],
+                condition=Q(parent__isnull=False),
+                name="product_variant_options_unique",
+            ),
         ]
         indexes = [
             # Lists as anonymous callers see them, ordered by id or price (id breaks ties): a deep page's ids
@@ -93,11 +165,36 @@ class Product(TimeStamped):
             models.Index(fields=["title"], name="product_title_idx"),
             models.Index(fields=["rating_rate"], name="product_rating_idx"),
             models.Index(fields=["stock"], name="product_stock_idx"),
+            models.Index(fields=["structure"], name="product_structure_idx"),
         ]
         permissions = [("adjust_stock", "Can adjust the stock of products")]
 
     def __str__(self):
         return f"{self.sku} {self.title}"
+
+    @property
+    def is_parent(self) -> bool:
+        return self.structure == self.Structure.PARENT
+
+    @property
+    def is_child(self) -> bool:
+        return self.structure == self.Structure.CHILD
+
+
+class ProductOption(models.Model):
+    """A variant's value of one attribute of its parent's option set (size M). The variant's `option_key`
+    sums its values up, so two variants of one parent cannot share a combination."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="option_values")
+    attribute = models.ForeignKey(Attribute, on_delete=models.PROTECT, related_name="+")
+    value = models.ForeignKey(AttributeValue, on_delete=models.PROTECT, related_name="options")
+
+    class Meta:
+        ordering = ("attribute__position", "attribute__name", "attribute_id")
+        constraints = [models.UniqueConstraint(fields=["product", "attribute"], name="productoption_one_per_attribute")]
+
+    def __str__(self):
+        return f"{self.product_id} {self.attribute_id}={self.value_id}"
 
 
 #: Limits of a review's words (the service checks them for the API, the admin and the import alike).

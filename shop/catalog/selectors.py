@@ -9,12 +9,21 @@ from operator import or_
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from shop.accounts.models import User
 from shop.catalog import search
-from shop.catalog.models import Category, Product, Purchase, Review, StockReservation, WishlistItem
+from shop.catalog.models import (
+    Attribute,
+    Category,
+    Product,
+    ProductOption,
+    Purchase,
+    Review,
+    StockReservation,
+    WishlistItem,
+)
 from shop.core.permissions import sees_all
 
 
@@ -82,10 +91,11 @@ def products_with_history(queryset: QuerySet[Product]) -> QuerySet[Product]:
     """The products that rows elsewhere must keep pointing at (stock movements, order lines: every foreign key
     with `on_delete=PROTECT`), so they can be deactivated but not deleted. Found from the relations
     themselves, so the catalog need not name the apps above it."""
-    keeping = [
-        Exists(rel.related_model._base_manager.filter(**{rel.field.name: OuterRef("pk")}))
-        for rel in Product._meta.related_objects
-        if rel.on_delete is models.PROTECT
+    kept = [rel for rel in Product._meta.related_objects if rel.on_delete is models.PROTECT]
+    keeping = [Exists(rel.related_model._base_manager.filter(**{rel.field.name: OuterRef("pk")})) for rel in kept]
+    # a parent is deleted with its variants, so theirs count too
+    keeping += [
+        Exists(rel.related_model._base_manager.filter(**{f"{rel.field.name}__parent": OuterRef("pk")})) for rel in kept
     ]
     return queryset.filter(reduce(or_, keeping)) if keeping else queryset.none()
 
@@ -108,19 +118,61 @@ def _with_categories(queryset: QuerySet[Product]) -> QuerySet[Product]:
     return queryset.prefetch_related(Prefetch("categories", queryset=categories))
 
 
-def product_list(*, user=None, filters: dict | None = None) -> QuerySet[Product]:
-    """The products `user` may see (customers and anonymous callers: active ones only), categories
-    prefetched; `filters` are the cleaned values that `product_filter` takes."""
-    queryset = _with_categories(Product.objects.all())
+def _variant_lookups(user, structure: str) -> list:
+    """What the document of a parent (its variants, active ones only for those who see only active products,
+    with their options; its option set) or of a variant (its options, its parent's categories) needs."""
+    options = ProductOption.objects.select_related("attribute", "value")
+    if structure == Product.Structure.CHILD:
+        return [Prefetch("option_values", queryset=options), "parent__categories"]
+    variants = Product.objects.prefetch_related(Prefetch("option_values", queryset=options)).order_by("pk")
     if not sees_all(user, Product):
-        queryset = queryset.filter(is_active=True)
+        variants = variants.filter(is_active=True)
+    return [Prefetch("variants", queryset=variants), Prefetch("option_attributes", queryset=Attribute.objects.all())]
+
+
+def products_prepare(products: Iterable[Product], *, user) -> None:
+    """Prefetch what the documents of these products need beyond categories, by structure: nothing for standalone
+    products, so a list pays only for the parents and variants on its page (a few queries, whatever their
+    number). Products already prepared are left alone."""
+    for structure in (Product.Structure.PARENT, Product.Structure.CHILD):
+        found = [p for p in products if p.structure == structure and not _prepared(p, structure)]
+        if found:
+            prefetch_related_objects(found, *_variant_lookups(user, structure))
+
+
+def _prepared(product: Product, structure: str) -> bool:
+    return ("variants" if structure == Product.Structure.PARENT else "option_values") in getattr(
+        product, "_prefetched_objects_cache", {}
+    )
+
+
+def _with_variants(queryset: QuerySet[Product], user) -> QuerySet[Product]:
+    """Every lookup `products_prepare` may need, for nested documents (a wishlist's) that no list prepares."""
+    lookups = _variant_lookups(user, Product.Structure.PARENT) + _variant_lookups(user, Product.Structure.CHILD)
+    return queryset.prefetch_related(*lookups)
+
+
+def product_visible(queryset: QuerySet[Product], user) -> QuerySet[Product]:
+    """Customers and anonymous callers see active products only, and a variant only while its parent is active."""
+    if sees_all(user, Product):
+        return queryset
+    return queryset.filter(Q(parent__isnull=True) | Q(parent__is_active=True), is_active=True)
+
+
+def product_list(*, user=None, filters: dict | None = None, variants: bool = False) -> QuerySet[Product]:
+    """The products `user` may see (`product_visible`), categories prefetched (`products_prepare` adds what
+    parents and variants need); `filters` are the cleaned values that `product_filter` takes. Variants are
+    listed inside their parents, not on their own, unless `variants` is true (one product by id, the admin)."""
+    queryset = product_visible(_with_categories(Product.objects.all()), user)
+    if not variants:
+        queryset = queryset.exclude(structure=Product.Structure.CHILD)
     return product_filter(queryset, **(filters or {}))
 
 
 def product_get(*, user=None, pk) -> Product | None:
-    """One product `user` may see, or None (also for an id that cannot be one)."""
+    """One product `user` may see, a variant too, or None (also for an id that cannot be one)."""
     try:
-        return product_list(user=user).filter(pk=pk).first()
+        return product_list(user=user, variants=True).filter(pk=pk).first()
     except (TypeError, ValueError, ValidationError):
         return None
 
@@ -156,18 +208,43 @@ def product_filter(
     in_stock: bool | None = None,
     is_active: bool | None = None,
     slug: str | None = None,
+    option: Iterable[tuple[str, list[str]]] | None = None,
 ) -> QuerySet[Product]:
     """Narrow `queryset` by already validated values (None: no condition). `category` and `category_ids`
-    are category ids; `in_stock` means stock > 0 (false: stock = 0)."""
+    are category ids; `in_stock` means stock > 0 (false: stock = 0), for a parent that an active variant is
+    in stock; a parent is within a price range when an active variant is. `option` is
+    `[(attribute slug, [value slugs, any of])]`: parents with an active variant having all of them."""
     if category is not None:
         queryset = products_in_categories(queryset, [category])
     if category_ids:
         queryset = products_in_categories(queryset, category_ids)
-    conditions = {"price__gte": price_min, "price__lte": price_max, "is_active": is_active, "slug": slug}
+    conditions = {"is_active": is_active, "slug": slug}
     queryset = queryset.filter(**{lookup: value for lookup, value in conditions.items() if value is not None})
+    prices = {"price__gte": price_min, "price__lte": price_max}
+    if prices := {lookup: value for lookup, value in prices.items() if value is not None}:
+        queryset = queryset.filter(_own_or_a_variant(Q(**prices)))
     if in_stock is not None:
-        queryset = queryset.filter(stock__gt=0) if in_stock else queryset.filter(stock=0)
+        in_stock_now = _own_or_a_variant(Q(stock__gt=0))
+        queryset = queryset.filter(in_stock_now if in_stock else ~in_stock_now)
+    if option:
+        queryset = queryset.filter(Exists(_variants_having(option)))
     return queryset
+
+
+def _own_or_a_variant(condition: Q) -> Q:
+    """`condition` on the product itself, or for a parent on one of its active variants."""
+    variants = Product.objects.filter(condition, parent=OuterRef("pk"), is_active=True)
+    parent = Q(structure=Product.Structure.PARENT)
+    return (~parent & condition) | (parent & Q(Exists(variants)))
+
+
+def _variants_having(option: Iterable[tuple[str, list[str]]]) -> QuerySet[Product]:
+    """The active variants of the outer product that have, for each attribute, one of the values (one join per
+    attribute: a variant must match them all)."""
+    variants = Product.objects.filter(parent=OuterRef("pk"), is_active=True)
+    for attribute, values in option:
+        variants = variants.filter(option_values__attribute__slug=attribute, option_values__value__slug__in=values)
+    return variants
 
 
 # --- Reviews and wishlists -------------------------------------------------------------------------
@@ -221,7 +298,7 @@ def purchase_made(*, user, product: Product) -> bool:
 
 def wishlist_list(*, user) -> QuerySet[WishlistItem]:
     """`user`'s wishlist, newest first: active products only, each with what its product document needs."""
-    products = _with_categories(Product.objects.filter(is_active=True))
+    products = _with_variants(_with_categories(Product.objects.filter(is_active=True)), user)
     return (
         WishlistItem.objects.filter(user=user, product__is_active=True)
         .prefetch_related(Prefetch("product", queryset=products))

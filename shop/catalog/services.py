@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, ProtectedError, Q, QuerySet
 from django.utils import timezone
 
+from shop.catalog import variants
 from shop.catalog.models import MAX_STOCK, PATH_SEPARATOR, Category, Product, StockMovement, StockReservation
 from shop.catalog.selectors import stock_available
 from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput
@@ -115,6 +116,8 @@ def stock_adjust(*, product: Product, delta: int, reason: str, reference: str = 
     """
     if delta == 0:
         return product
+    if product.is_parent:
+        raise InvalidInput({"stock": [variants.PARENT_HAS_NO_STOCK]})
     if delta > MAX_STOCK:
         raise _overflow()
     guard = {"stock__gte": -delta} if delta < 0 else {"stock__lte": MAX_STOCK - delta}
@@ -280,26 +283,63 @@ def _set_categories(product: Product, categories: Iterable, *, new: bool = False
 def product_create(
     *,
     sku: str,
-    slug: str,
-    title: str,
-    price: Decimal,
+    slug: str = "",
+    title: str = "",
+    price: Decimal | None = None,
     description: str = "",
     image: str = "",
     is_active: bool = True,
     categories: Iterable = (),
     stock: int = 0,
+    structure: str = Product.Structure.STANDALONE,
+    parent: Product | int | None = None,
+    options: dict[str, str] | None = None,
+    option_attributes: Iterable[str] | None = None,
     stock_reason: str = StockMovement.Reason.INITIAL,
     stock_reference: str = "",
     by=None,
 ) -> Product:
-    """Create a product; its stock enters the ledger as one movement (`initial`, or `import` from a file)."""
-    values = {"sku": sku, "slug": slug, "title": title, "description": description, "price": to_money(price)}
-    product = Product(**values, image=image, is_active=is_active, stock=0)
+    """Create a product; its stock enters the ledger as one movement (`initial`, or `import` from a file).
+
+    A parent takes `option_attributes` (attribute slugs) and no stock; its price follows its cheapest active
+    variant. A child takes its `parent` (a product or an id) and `options` ({attribute slug: value slug}, one
+    per attribute of the parent's set); its title, description and categories may stay empty (documents show
+    the parent's) and its slug is made from the parent's and the option values when none is given."""
+    variants.structure_check(
+        structure=structure, parent=parent, options=options, option_attributes=option_attributes, stock=stock
+    )
+    attributes = variants.attributes_from_slugs(option_attributes or ())
+    parent = variants.parent_lock(parent=parent) if parent is not None else None
+    option_values = variants.variant_values(parent=parent, options=options) if parent else []
+    _require_fields(title=title or parent, slug=slug or parent, price=price is not None or structure == "parent")
+    if parent:
+        variants.variant_check_unique(parent=parent, key=variants.option_key(option_values))
+        slug = slug or variants.variant_slug(parent=parent, values=option_values)
+    values = {"sku": sku, "slug": slug, "title": title, "description": description, "price": to_money(price or 0)}
+    product = Product(
+        **values,
+        image=image,
+        is_active=is_active,
+        stock=0,
+        structure=structure,
+        parent=parent,
+        option_key=variants.option_key(option_values),
+    )
     _save_unique(product, values)
     _set_categories(product, categories, new=True)
+    product.option_attributes.add(*attributes)
+    if parent:
+        variants.options_write(product=product, values=option_values)
+        variants.parent_price_refresh(parent=parent)
     if stock:
         stock_adjust(product=product, delta=stock, reason=stock_reason, reference=stock_reference, by=by)
     return product
+
+
+def _require_fields(**given) -> None:
+    missing = {name: ["This field is required."] for name, present in given.items() if not present}
+    if missing:
+        raise InvalidInput(missing)
 
 
 @transaction.atomic
@@ -315,13 +355,19 @@ def product_update(
     is_active: bool | None = None,
     categories: Iterable | None = None,
     stock: int | None = None,
+    options: dict[str, str] | None = None,
+    option_attributes: Iterable[str] | None = None,
     stock_reason: str = StockMovement.Reason.ADJUSTMENT,
     stock_reference: str = "",
     by=None,
 ) -> Product:
     """Change the given fields only (None: unchanged). `stock` goes through `stock_set` (one movement of
     the difference) and the rating summary is never written here, so concurrent sales and ratings are not
-    overwritten."""
+    overwritten. A variant's `options` and a parent's `option_attributes` follow `shop.catalog.variants`."""
+    if title == "" and not product.is_child:
+        raise InvalidInput({"title": ["This field may not be blank."]})
+    parent = variants.parent_lock(parent=product.parent_id) if product.is_child else None
+    _variant_changes(product, parent, options=options, option_attributes=option_attributes)
     fields = {"sku": sku, "slug": slug, "title": title, "description": description, "image": image}
     changes = {name: value for name, value in {**fields, "is_active": is_active}.items() if value is not None}
     if price is not None:
@@ -333,8 +379,32 @@ def product_update(
         _set_categories(product, categories)
     if stock is not None:
         stock_set(product=product, stock=stock, reason=stock_reason, reference=stock_reference, by=by)
-    product.refresh_from_db(fields=["stock", "rating_rate", "rating_count", "rating_sum", "updated_at"])
+    if parent:
+        variants.parent_price_refresh(parent=parent)
+    product.refresh_from_db(fields=["stock", "price", "rating_rate", "rating_count", "rating_sum", "updated_at"])
     return product
+
+
+def _variant_changes(product: Product, parent: Product | None, *, options, option_attributes) -> None:
+    """A variant's new options (checked against its siblings under the parent's lock), a parent's new option
+    set (only while it has no variants: theirs would no longer fit)."""
+    if options is not None and parent is None:
+        raise InvalidInput({"options": ["Only a variant (structure child) has options."]})
+    if options is not None:
+        option_values = variants.variant_values(parent=parent, options=options)
+        product.option_key = variants.option_key(option_values)
+        variants.variant_check_unique(parent=parent, key=product.option_key, exclude_pk=product.pk)
+        product.save(update_fields=["option_key", "updated_at"])
+        variants.options_write(product=product, values=option_values)
+    if option_attributes is None:
+        return
+    if not product.is_parent:
+        raise InvalidInput({"option_attributes": ["Only a parent has option attributes."]})
+    attributes = variants.attributes_from_slugs(option_attributes)
+    if {a.pk for a in attributes} != {a.pk for a in product.option_attributes.all()}:
+        if not attributes or product.variants.exists():
+            raise InvalidInput({"option_attributes": ["Kept while the product has variants, and never empty."]})
+        product.option_attributes.set(attributes)
 
 
 @transaction.atomic
@@ -346,6 +416,8 @@ def product_set_active(*, products: QuerySet[Product], is_active: bool) -> int:
     for product in changed:
         product.is_active = is_active
         product.save(update_fields=["is_active", "updated_at"])
+    for parent in variants.parents_of(changed):
+        variants.parent_price_refresh(parent=parent)
     return len(changed)
 
 

@@ -22,6 +22,7 @@ from shop.carts.services import cart_holder, cart_mark_ordered
 from shop.catalog.models import StockMovement
 from shop.catalog.reviews import purchases_record
 from shop.catalog.services import stock_adjust, stock_check, stock_lock
+from shop.catalog.variants import variant_title
 from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
 from shop.orders import signals
 from shop.orders.emails import customer_email_schedule
@@ -168,7 +169,7 @@ def order_place(*, cart: Cart, by, shipping_address=None, shipping_method: str |
             order=order,
             product=product,
             sku=product.sku,
-            title=product.title,
+            title=variant_title(product),
             unit_price=product.price,
             quantity=qty,
             line_total=product.price * qty,

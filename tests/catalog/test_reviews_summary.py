@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from shop.catalog.models import Product, Purchase, Review
+from shop.catalog.models import Purchase, Review
 from shop.catalog.reviews import purchases_record, review_delete, review_moderate, review_submit
 from shop.catalog.selectors import review_product_id
 from shop.core.exceptions import Forbidden, InvalidInput
@@ -168,7 +168,7 @@ def test_the_api_shows_the_verified_purchase(staff, api_client):
     assert row["verified_purchase"] is True
 
 
-# --- Variants (Product.parent comes with the variants work) ------------------------------------------
+# --- Variants ---------------------------------------------------------------------------------------
 
 
 def test_a_variant_is_reviewed_under_its_parent_id():
@@ -178,12 +178,6 @@ def test_a_variant_is_reviewed_under_its_parent_id():
     assert review_product_id(variant) == parent.pk
 
 
-needs_variants = pytest.mark.skipif(
-    not any(field.name == "parent" for field in Product._meta.get_fields()), reason="Product has no parent yet"
-)
-
-
-@needs_variants
 def test_a_review_of_a_variant_is_filed_under_its_parent(customer):
     parent = ProductFactory(structure="parent", stock=0)
     child = ProductFactory(structure="child", parent=parent, stock=3)
@@ -193,7 +187,6 @@ def test_a_review_of_a_variant_is_filed_under_its_parent(customer):
     assert parent.rating_count == 1
 
 
-@needs_variants
 def test_a_delivered_variant_verifies_a_review_of_its_parent(staff):
     parent = ProductFactory(structure="parent", stock=0)
     child = ProductFactory(structure="child", parent=parent, stock=3)

@@ -6,6 +6,7 @@ from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
 from shop.catalog.api.fields import parse_ids, unknown_category_message
+from shop.catalog.api.variants import OptionFilter
 from shop.catalog.models import Category, Product
 from shop.catalog.selectors import product_filter
 from shop.core.filters import StrictBooleanFilter
@@ -75,10 +76,11 @@ class ProductFilterSet(filters.FilterSet):
     in_stock = StrictBooleanFilter(help_text="true: stock > 0; false: stock = 0.")
     is_active = StrictBooleanFilter(help_text="Staff only (others get a 400): active or inactive products.")
     slug = filters.CharFilter(help_text="The product's slug (exact).")
+    option = OptionFilter(help_text="`<attribute>:<value>`, repeatable (see Variants).")
 
     class Meta:
         model = Product
-        fields = ("category", "category_ids", "price_min", "price_max", "in_stock", "is_active", "slug")
+        fields = ("category", "category_ids", "price_min", "price_max", "in_stock", "is_active", "slug", "option")
         form = ProductFilterForm
 
     def filter_queryset(self, queryset):

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from shop.catalog.api.fields import MAX_ID, CategoryIdsField
+from shop.catalog.api.variants import ProductListSerializer, VariantFieldsMixin, variant_document
 from shop.catalog.models import MAX_STOCK, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, Category, Product, Review
 from shop.catalog.reviews import MODERATION_STATUSES
 from shop.catalog.selectors import product_get
@@ -29,7 +30,10 @@ _RATE = serializers.DecimalField(max_digits=3, decimal_places=2)
 _DATETIME = serializers.DateTimeField()
 
 
-class ProductSerializer(StrictModelSerializer):
+VARIANT_FIELDS = ("structure", "parent", "options", "option_attributes", "variants", "price_range", "in_stock")
+
+
+class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
     categories = CategoryIdsField(required=False, help_text="Category ids; every id must exist.")
     stock = serializers.IntegerField(
         min_value=0, max_value=MAX_STOCK, required=False, help_text="Units on hand; a change writes a stock movement."
@@ -54,8 +58,15 @@ class ProductSerializer(StrictModelSerializer):
             "rating",
             "created_at",
             "updated_at",
+            *VARIANT_FIELDS,
         )
         read_only_fields = ("id", "created_at", "updated_at")
+        list_serializer_class = ProductListSerializer
+        extra_kwargs = {  # a variant may leave them to its parent, a parent's price follows its variants
+            "title": {"required": False, "allow_blank": True},
+            "slug": {"required": False},
+            "price": {"required": False},
+        }
 
     def get_currency(self, product) -> str:
         return shop_currency()
@@ -64,7 +75,7 @@ class ProductSerializer(StrictModelSerializer):
         """The same document as the declared fields, built directly: DRF's field-by-field loop, and then
         building the fields on every request, were most of the serializer's time (bench/RESULTS.md).
         Formatting comes from fields of the same kinds (`_MONEY`, `_RATE`, `_DATETIME`)."""
-        return {
+        document = {
             "id": product.pk,
             "sku": product.sku,
             "slug": product.slug,
@@ -83,6 +94,7 @@ class ProductSerializer(StrictModelSerializer):
             "created_at": _DATETIME.to_representation(product.created_at),
             "updated_at": _DATETIME.to_representation(product.updated_at),
         }
+        return variant_document(self, product, document)
 
 
 class ProductRatingSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from shop.catalog import selectors, services
 from shop.catalog.api.filters import CategoryFilterSet, ProductFilterSet
 from shop.catalog.api.reviews import ProductReviewActions
 from shop.catalog.api.serializers import CategorySerializer, ProductSerializer
+from shop.catalog.api.variants import OPTION_PARAMETER
 from shop.catalog.models import ADJUST_STOCK_PERMISSION
 from shop.core.permissions import ModelPermissionsOrReadOnly
 from shop.core.schema import problem_responses
@@ -49,7 +50,7 @@ class CategoryViewSet(viewsets.ModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[CATEGORY_IDS_PARAMETER]),
+    list=extend_schema(parameters=[CATEGORY_IDS_PARAMETER, OPTION_PARAMETER]),
     destroy=extend_schema(
         description="A product that has been stocked or ordered cannot be deleted (409): deactivate it instead.",
         responses={204: None, **problem_responses(409)},
@@ -63,7 +64,7 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
     serializer_class = ProductSerializer
     permission_classes = (ModelPermissionsOrReadOnly,)
     filterset_class = ProductFilterSet
-    search_fields = ("title", "description", "sku")
+    search_fields = ("title", "description", "sku", "variants__sku")
     ordering_fields = ("price", "title", "created_at", "rating", "stock")
     ordering_field_map = {"rating": "rating_rate"}
 
