@@ -5,7 +5,7 @@ import factory
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
 from shop.carts.services import cart_apply_changes
-from shop.catalog.models import Category, Product, Review, StockMovement
+from shop.catalog.models import Attribute, AttributeValue, Category, Product, Review, StockMovement
 from shop.orders.models import Order
 from shop.pricing.models import ShippingMethod, TaxRate, Voucher
 
@@ -85,6 +85,62 @@ class ProductFactory(factory.django.DjangoModelFactory):
     def _initial_movement(obj, create, extracted, **kwargs):
         if create and obj.stock:
             StockMovement.objects.create(product=obj, delta=obj.stock, reason=StockMovement.Reason.INITIAL)
+
+
+class AttributeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attribute
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Attribute {n}")
+    slug = factory.Sequence(lambda n: f"attribute-{n}")
+
+
+class AttributeValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttributeValue
+        django_get_or_create = ("attribute", "slug")
+
+    attribute = factory.SubFactory(AttributeFactory)
+    name = factory.LazyAttribute(lambda v: v.slug.upper())
+    slug = factory.Sequence(lambda n: f"value-{n}")
+
+
+def attribute_with_values(slug: str, values) -> Attribute:
+    """The attribute `slug` (Size) with these value slugs (s, m, l), made once per test; attributes are
+    ordered as they were made."""
+    attribute = AttributeFactory(slug=slug, name=slug.title(), position=Attribute.objects.count())
+    for position, value in enumerate(values):
+        AttributeValueFactory(attribute=attribute, slug=value, name=value.upper(), position=position)
+    return attribute
+
+
+def product_with_variants(options=None, *, stock: int = 5, price: str = "10.00", **parent_fields):
+    """A parent and one variant per combination of `options` ({"size": ["s", "m"]}), made through the catalog
+    services (ledger, option keys, the parent's price), each with `stock` units. Returns (parent, variants)."""
+    from itertools import product as combinations
+
+    from shop.catalog.services import product_create
+
+    options = options or {"size": ["s", "m", "l"]}
+    for slug, values in options.items():
+        attribute_with_values(slug, values)
+    n = Product.objects.count() + 1
+    fields = {"sku": f"PARENT-{n}", "slug": f"parent-{n}", "title": f"Parent {n}", **parent_fields}
+    parent = product_create(structure="parent", option_attributes=list(options), **fields)
+    variants = [
+        product_create(
+            structure="child",
+            parent=parent,
+            sku=f"{parent.sku}-{'-'.join(combo)}".upper(),
+            options=dict(zip(options, combo, strict=True)),
+            price=Decimal(price),
+            stock=stock,
+        )
+        for combo in combinations(*options.values())
+    ]
+    parent.refresh_from_db()
+    return parent, variants
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

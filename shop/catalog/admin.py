@@ -8,6 +8,13 @@ from django.utils.text import Truncator
 
 from shop.accounts.models import User
 from shop.catalog import selectors
+from shop.catalog.admin_variants import (
+    ProductVariantForm,
+    StructureFilter,
+    VariantAdminMixin,
+    VariantInline,
+    variant_values,
+)
 from shop.catalog.models import (
     ADJUST_STOCK_PERMISSION,
     MAX_STOCK,
@@ -204,33 +211,43 @@ def short_title(product: Product):
 
 
 @admin.register(Product)
-class ProductAdmin(DirectRenderingMixin, RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin):
+class ProductAdmin(
+    VariantAdminMixin, DirectRenderingMixin, RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
+):
     resource_classes = (ProductResource,)
-    list_display = ("thumbnail", "list_title", "sku", "price", "stock", "is_active", "rating", "category_list")
+    form = ProductVariantForm
+    list_display = (
+        *("thumbnail", "list_title", "sku", "price", "stock", "is_active", "rating", "category_list"),
+        "variant_info",
+    )
     list_display_links = ("list_title",)
     list_editable = ("price", "stock", "is_active")
-    list_filter = (StockLevelFilter, "is_active", "categories")
-    search_fields = ("title", "sku", "slug")
+    list_filter = (StructureFilter, StockLevelFilter, "is_active", "categories")
+    search_fields = ("title", "sku", "slug", "variants__sku")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("categories",)
+    autocomplete_fields = ("categories", "parent")
     readonly_fields = ("rating_rate", "rating_count", "all_movements", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "slug", "sku", "description", "image", "categories", "is_active")}),
         ("Price and stock", {"fields": ("price", "stock", "all_movements")}),
+        ("Variants", {"fields": ("structure", "parent", "option_attributes", "options_text")}),
         ("Ratings", {"fields": ("rating_rate", "rating_count")}),
         ("Dates", {"fields": ("created_at", "updated_at")}),
     )
-    inlines = (StockMovementInline, ReviewInline)
-    actions = ("activate", "deactivate", "adjust_stock")
+    inlines = (VariantInline, StockMovementInline, ReviewInline)
+    actions = ("activate", "deactivate", "adjust_stock", "generate_variants")
     show_full_result_count = False
     list_per_page = 50
 
     def get_queryset(self, request):
-        return selectors.product_list(user=request.user)
+        return self.variant_queryset(selectors.product_list(user=request.user, variants=True))
+
+    def get_inlines(self, request, obj):
+        return [inline for inline in self.inlines if inline is not VariantInline or (obj and obj.is_parent)]
 
     def get_changelist_form(self, request, **kwargs):
         narrow = {"price": forms.TextInput(attrs={"size": 7}), "stock": forms.NumberInput(attrs={"style": "width:5em"})}
-        form = super().get_changelist_form(request, widgets=narrow, **kwargs)
+        form = self.parent_aware_changelist_form(super().get_changelist_form(request, widgets=narrow, **kwargs))
         if not self.has_adjust_stock_permission(request):
             form.base_fields["stock"].disabled = True  # shown, never saved without catalog.adjust_stock
         return form
@@ -278,7 +295,10 @@ class ProductAdmin(DirectRenderingMixin, RefusableDeleteMixin, ShopImportExportM
         if not change:
             values = {name: data[name] for name in PRODUCT_FIELDS if name in data}
             categories = data.get("categories") or ()
-            product = product_create(**values, categories=categories, stock=data.get("stock") or 0, by=request.user)
+            stock = data.get("stock") or 0
+            product = product_create(
+                **values, categories=categories, stock=stock, **variant_values(form, change), by=request.user
+            )
             obj.pk = product.pk
             obj.refresh_from_db()
             return
@@ -287,6 +307,7 @@ class ProductAdmin(DirectRenderingMixin, RefusableDeleteMixin, ShopImportExportM
             **{name: data[name] for name in PRODUCT_FIELDS if name in changed},
             categories=data["categories"] if "categories" in changed else None,
             stock=data["stock"] if "stock" in changed else None,
+            **variant_values(form, change),
             by=request.user,
         )
 
@@ -314,7 +335,7 @@ class ProductAdmin(DirectRenderingMixin, RefusableDeleteMixin, ShopImportExportM
         return request.user.has_perm(ADJUST_STOCK_PERMISSION)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
+        readonly = (*super().get_readonly_fields(request, obj), *self.variant_readonly_fields(obj))
         return readonly if obj is None or self.has_adjust_stock_permission(request) else (*readonly, "stock")
 
     @admin.action(permissions=["adjust_stock"], description="Adjust stock of selected products…")

@@ -9,7 +9,18 @@ from operator import or_
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shop.accounts.models import User
@@ -169,6 +180,15 @@ def product_list(*, user=None, filters: dict | None = None, variants: bool = Fal
     return product_filter(queryset, **(filters or {}))
 
 
+def products_with_variant_totals(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Annotate `n_variants` and `variant_stock` (units on hand of all its variants) on each product."""
+    variants = Product.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+    return queryset.annotate(
+        n_variants=Coalesce(Subquery(variants.annotate(n=Count("pk")).values("n")), 0),
+        variant_stock=Coalesce(Subquery(variants.annotate(units=Sum("stock")).values("units")), 0),
+    )
+
+
 def product_get(*, user=None, pk) -> Product | None:
     """One product `user` may see, a variant too, or None (also for an id that cannot be one)."""
     try:
@@ -182,10 +202,12 @@ def product_search(
 ) -> QuerySet[Product]:
     """Products where every one of `terms` occurs (case-insensitive) in the title, description or sku, found
     through the search index (`shop.catalog.search`), or in one of the other `fields` (lookups through a
-    relation, e.g. `categories__name`: an unindexed `EXISTS`, so no product is listed twice)."""
+    relation, e.g. `categories__name`: an unindexed `EXISTS`, so no product is listed twice). A parent is also
+    found through its variants' title, description or sku."""
     others = [field for field in fields if field not in search.FIELDS]
     for term in terms:
-        condition = search.matches(term)
+        variants = Product.objects.filter(search.matches(term), parent__isnull=False).values("parent_id")
+        condition = search.matches(term) | Q(pk__in=variants)
         for field in others:
             condition |= Exists(Product.objects.filter(pk=OuterRef("pk"), **{f"{field}__icontains": term}))
         queryset = queryset.filter(condition)

@@ -433,3 +433,38 @@ def product_delete(*, product: Product) -> None:
             product.delete()
     except ProtectedError:
         raise Conflict(PRODUCT_HAS_HISTORY) from None
+
+
+# --- Variants -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def variants_generate(
+    *, parent: Product, values: Iterable, price: Decimal, stock: int = 0, is_active: bool = True, by=None
+) -> list[Product]:
+    """Create a variant of `parent` for every combination of the chosen attribute values (at least one of each
+    attribute of its option set), with generated SKUs (`<parent sku>-<value slugs>`, upper case); combinations
+    that already exist are skipped. Returns the variants created. A generated SKU that another product
+    already holds is a 400 and nothing is created."""
+    parent = variants.parent_lock(parent=parent)
+    combinations = variants.combinations(parent=parent, values=values)
+    existing = set(Product.objects.filter(parent=parent).values_list("option_key", flat=True))
+    created = []
+    for combination in combinations:
+        if variants.option_key(combination) in existing:
+            continue
+        options = {value.attribute.slug: value.slug for value in combination}
+        sku = "-".join([parent.sku, *(value.slug for value in combination)]).upper()[:64]
+        created.append(
+            product_create(
+                structure=Product.Structure.CHILD,
+                parent=parent,
+                options=options,
+                sku=sku,
+                price=price,
+                stock=stock,
+                is_active=is_active,
+                by=by,
+            )
+        )
+    return created

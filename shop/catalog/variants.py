@@ -7,6 +7,7 @@ A child's option combination is kept unique by the database: `Product.option_key
 attribute order, unique per parent (`product_variant_options_unique`).
 """
 
+import itertools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -152,6 +153,34 @@ def variant_values(*, parent: Product, options: Mapping[str, str]) -> list[Attri
     return values
 
 
+def variant_check(
+    *,
+    structure: str,
+    parent: Product | None,
+    options: Mapping | None,
+    option_attributes: Iterable[str] | None,
+    stock: int = 0,
+    exclude_pk: int | None = None,
+) -> None:
+    """Every variant rule that can be checked before saving (no locks): for forms and import previews, which
+    show the errors on their fields; the save checks again (`product_create`, `product_update`)."""
+    structure_check(
+        structure=structure,
+        parent=parent,
+        options=options if structure != Structure.CHILD else None,
+        option_attributes=option_attributes,
+        stock=stock,
+    )
+    attributes_from_slugs(option_attributes or ())
+    if structure != Structure.CHILD:
+        return
+    if not parent.is_parent:
+        raise InvalidInput({"parent": [f"Product {parent.pk} is not a parent product (structure parent)."]})
+    if options is not None or exclude_pk is None:
+        key = option_key(variant_values(parent=parent, options=options or {}))
+        variant_check_unique(parent=parent, key=key, exclude_pk=exclude_pk)
+
+
 def option_key(values: Iterable[AttributeValue]) -> str:
     return ",".join(str(value.pk) for value in values)
 
@@ -254,3 +283,17 @@ def parents_of(products: Iterable[Product]) -> list[Product]:
     """The parents of the variants among `products`, locked in primary-key order."""
     ids = sorted({product.parent_id for product in products if product.parent_id})
     return list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def combinations(*, parent: Product, values: Iterable[AttributeValue]) -> list[list[AttributeValue]]:
+    """Every combination of the chosen values, one per attribute of the parent's option set, in attribute
+    order; an attribute with no value chosen, or a value of another attribute, is a 400."""
+    attributes = sorted(parent.option_attributes.all(), key=_attribute_order)
+    chosen = {attribute.pk: [] for attribute in attributes}
+    for value in sorted(values, key=lambda value: (value.position, value.name, value.pk)):
+        if value.attribute_id not in chosen:
+            raise InvalidInput({"values": [f"{value} is not an option of {parent.title}."]})
+        chosen[value.attribute_id].append(value)
+    if empty := [attribute.name for attribute in attributes if not chosen[attribute.pk]]:
+        raise InvalidInput({"values": [f"Choose at least one value of: {', '.join(empty)}."]})
+    return [list(combination) for combination in itertools.product(*chosen.values())]

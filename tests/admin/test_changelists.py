@@ -27,6 +27,8 @@ from tests.factories import (
     TaxRateFactory,
     UserFactory,
     VoucherFactory,
+    attribute_with_values,
+    product_with_variants,
 )
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +105,11 @@ SEEDERS = {
         created_by=UserFactory(is_staff=True),
     ),
     "carts.Cart": _cart,
+    "catalog.Attribute": lambda n: attribute_with_values(f"attribute-{n}", ["a", "b"]),
     "catalog.Category": _category,
-    "catalog.Product": lambda n: ProductFactory(
-        categories=CategoryFactory.create_batch(2), image="https://i.test/p.png"
+    "catalog.Product": lambda n: (
+        ProductFactory(categories=CategoryFactory.create_batch(2), image="https://i.test/p.png")
+        and product_with_variants({"size": ["s", "m"]})
     ),
     "catalog.Review": lambda n: ReviewFactory(title="<b>words</b>", body="more words"),
     "catalog.StockMovement": lambda n: ProductFactory(stock=3),

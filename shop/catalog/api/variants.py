@@ -3,7 +3,7 @@ filter. Rules are in shop.catalog.variants; this module only shapes and validate
 
 from django import forms
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from shop.catalog import variants
@@ -206,5 +206,6 @@ class OptionListField(forms.Field):
         return [(attribute, sorted(slugs)) for attribute, slugs in sorted(wanted.items())]
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class OptionFilter(filters.Filter):
     field_class = OptionListField

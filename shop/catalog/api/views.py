@@ -64,7 +64,7 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
     serializer_class = ProductSerializer
     permission_classes = (ModelPermissionsOrReadOnly,)
     filterset_class = ProductFilterSet
-    search_fields = ("title", "description", "sku", "variants__sku")
+    search_fields = ("title", "description", "sku")
     ordering_fields = ("price", "title", "created_at", "rating", "stock")
     ordering_field_map = {"rating": "rating_rate"}
 

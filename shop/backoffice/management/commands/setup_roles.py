@@ -25,6 +25,8 @@ ROLES = {
         "pricing.taxrate": (*CRUD, "import", "export"),
         "pricing.voucher": (*CRUD, "import", "export"),
         "pricing.voucheruse": ("view",),
+        "catalog.attribute": CRUD,
+        "catalog.attributevalue": CRUD,
     },
     "Order managers": {
         "carts.cart": ("view", "change", "delete", "export"),
