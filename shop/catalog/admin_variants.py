@@ -6,11 +6,10 @@ catalog services."""
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils.html import format_html
 
 from shop.catalog import selectors, variants
-from shop.catalog.models import ADJUST_STOCK_PERMISSION, MAX_STOCK, Attribute, AttributeValue, Product, ProductOption
+from shop.catalog.models import ADJUST_STOCK_PERMISSION, MAX_STOCK, Attribute, AttributeValue, Product
 from shop.catalog.services import product_update, variants_generate
 from shop.core.admin_actions import RefusableDeleteMixin, error_text, form_for_action, render_action_form
 from shop.core.exceptions import Conflict, DomainError, InvalidInput
@@ -202,8 +201,7 @@ class VariantAdminMixin:
     """ProductAdmin's variant columns, inline saving and actions."""
 
     def variant_queryset(self, queryset):
-        options = ProductOption.objects.select_related("attribute", "value")
-        queryset = queryset.prefetch_related(Prefetch("option_values", queryset=options))
+        queryset = queryset.prefetch_related("option_values__attribute", "option_values__value")
         return selectors.products_with_variant_totals(queryset)
 
     @admin.display(description="variants")

@@ -22,6 +22,7 @@ from shop.catalog.services import (
     category_create,
     category_update,
 )
+from shop.catalog.variant_resources import VariantColumnsResource
 from shop.core.admin_actions import error_text
 from shop.core.exceptions import DomainError
 from shop.core.importexport import (
@@ -79,7 +80,10 @@ class CategoriesField(fields.Field):
         return _Loaded(loaded) if loaded is not None else super().get_value(instance)
 
 
-class ProductResource(ShopResource):
+class ProductResource(VariantColumnsResource):
+    """Products by sku, written in bulk (`products_save_many`); a file with variant columns row by row through
+    the product services (`VariantColumnsResource`)."""
+
     categories = CategoriesField(
         attribute="categories",
         column_name="categories",
@@ -101,7 +105,7 @@ class ProductResource(ShopResource):
         import_id_fields = ("sku",)
         fields = (
             "sku", "slug", "title", "description", "price", "image", "stock", "is_active", "categories",
-            "rating_rate", "rating_count",
+            "rating_rate", "rating_count", "structure", "parent_sku", "options", "option_attributes",
         )  # fmt: skip
         skip_unchanged = True
         clean_model_instances = True
@@ -130,6 +134,7 @@ class ProductResource(ShopResource):
         }
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         if not row.get("slug") and row.get("title"):
             row["slug"] = slugify(row["title"])[:200]
         self._row_number = kwargs.get("row_number")

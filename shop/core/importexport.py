@@ -353,7 +353,7 @@ class ShopResource(resources.ModelResource):
         if self._meta.clean_model_instances:
             try:
                 instance.full_clean(
-                    exclude=errors.keys(),
+                    exclude=[*errors.keys(), *self.clean_exclude(instance)],
                     validate_unique=validate_unique,
                     validate_constraints=self.validate_constraints,
                 )
@@ -361,6 +361,10 @@ class ShopResource(resources.ModelResource):
                 errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def clean_exclude(self, instance) -> tuple[str, ...]:
+        """Model fields that `full_clean` leaves to the service for this row (e.g. a variant's empty title)."""
+        return ()
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Rows are saved through services (in `do_instance_save` or `after_save_instance`): a rule they
