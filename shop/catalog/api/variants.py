@@ -83,26 +83,60 @@ class AttributeViewSet(viewsets.ModelViewSet):
 # --- Product documents ----------------------------------------------------------------------------
 
 
+class ComputedMixin:
+    """A field read from `variant_part` (what `variant_document` adds), so DRF's own field loop gives the same
+    document as the serializer's direct one."""
+
+    def get_attribute(self, instance):
+        return variant_part(instance)[self.field_name]
+
+
+class OptionsField(ComputedMixin, serializers.DictField):
+    pass
+
+
+class SlugListField(ComputedMixin, serializers.ListField):
+    pass
+
+
+class VariantListField(ComputedMixin, serializers.ListField):
+    pass
+
+
+class PriceRangeField(ComputedMixin, serializers.DictField):
+    pass
+
+
+class InStockField(ComputedMixin, serializers.BooleanField):
+    pass
+
+
 class VariantFieldsMixin(serializers.Serializer):
     """The product serializer's variant fields. `structure` and `parent` are set on create only."""
 
     structure = serializers.ChoiceField(choices=Product.Structure.choices, required=False)
     parent = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="A variant's parent product (structure parent)."
+        source="parent_id",
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="A variant's parent product (structure parent).",
     )
-    options = serializers.DictField(
+    options = OptionsField(
         child=serializers.SlugField(), required=False, help_text='A variant\'s `{"<attribute>": "<value>"}`.'
     )
-    option_attributes = serializers.ListField(
+    option_attributes = SlugListField(
         child=serializers.SlugField(), required=False, help_text="A parent's attribute slugs its variants vary by."
     )
-    variants = serializers.ListField(read_only=True, help_text="A parent's variants (customers: active ones).")
-    price_range = serializers.DictField(read_only=True, allow_null=True, help_text='{"min", "max"} of a parent.')
-    in_stock = serializers.BooleanField(read_only=True, help_text="In stock; a parent: any active variant.")
+    variants = VariantListField(read_only=True, help_text="A parent's variants (customers: active ones).")
+    price_range = PriceRangeField(read_only=True, allow_null=True, help_text='{"min", "max"} of a parent.')
+    in_stock = InStockField(read_only=True, help_text="In stock; a parent: any active variant.")
 
     def validate(self, attrs):
         """A product keeps its structure and a variant its parent."""
         attrs = super().validate(attrs)
+        if "parent_id" in attrs:
+            attrs["parent"] = attrs.pop("parent_id")
         if self.instance is not None:
             for name, current in (("structure", self.instance.structure), ("parent", self.instance.parent_id)):
                 if name in attrs and attrs.pop(name) != current:
@@ -116,24 +150,27 @@ def variant_document(serializer, product: Product, document: dict) -> dict:
         return document
     request = serializer.context.get("request")
     products_prepare([product], user=getattr(request, "user", None))
-    active = [variant for variant in product.variants.all() if variant.is_active] if product.is_parent else []
-    price = MONEY
-    document.update(
-        structure=product.structure,
-        parent=product.parent_id,
-        options=variants.product_options(product),
-        option_attributes=variants.option_attribute_slugs(product),
-        variants=[_variant_summary(variant, product, price) for variant in product.variants.all()]
-        if product.is_parent
-        else [],
-        price_range=_money_range(variants.price_range(active), price),
-        in_stock=any(variant.stock > 0 for variant in active) if product.is_parent else product.stock > 0,
-    )
+    document.update(variant_part(product))
     if product.is_parent:
         document["stock"] = 0
     if product.is_child:
         _inherit(serializer, product, document)
     return document
+
+
+def variant_part(product: Product) -> dict:
+    """The variant fields of a prepared product's document (`products_prepare`)."""
+    active = [variant for variant in product.variants.all() if variant.is_active] if product.is_parent else []
+    summaries = [_variant_summary(v, product, MONEY) for v in product.variants.all()] if product.is_parent else []
+    return {
+        "structure": product.structure,
+        "parent": product.parent_id,
+        "options": variants.product_options(product),
+        "option_attributes": variants.option_attribute_slugs(product),
+        "variants": summaries,
+        "price_range": _money_range(variants.price_range(active), MONEY),
+        "in_stock": any(variant.stock > 0 for variant in active) if product.is_parent else product.stock > 0,
+    }
 
 
 def _variant_summary(variant: Product, parent: Product, price) -> dict:
