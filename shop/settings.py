@@ -220,6 +220,32 @@ WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
+# --- Uploaded media (product images; shop/catalog/images.py) ----------------------------------------
+# local: files under MEDIA_ROOT, served by the app itself at MEDIA_URL unless MEDIA_SERVE=off (a proxy
+# serves them). s3: any S3-compatible object store through django-storages; credentials come from boto3's
+# own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment, or an instance role).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("MEDIA_STORAGE must be local or s3.")
+MEDIA_SERVE = env.bool("MEDIA_SERVE", default=MEDIA_STORAGE == "local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None  # MinIO, R2, Spaces, ...
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None  # a CDN in front of the bucket
+    AWS_LOCATION = env.str("AWS_LOCATION", default="")  # key prefix inside the bucket
+    # Product images are public: plain URLs (a public-read bucket or a CDN) unless signed URLs are asked for.
+    AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=False)
+    AWS_S3_FILE_OVERWRITE = False
+    # Every stored name is new (shop.catalog.images), so a cached copy can never be stale.
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=25_000_000)
+IMAGE_THUMBNAIL_PX = env.int("IMAGE_THUMBNAIL_PX", default=320)  # the longer side of a thumbnail
+
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -236,6 +262,9 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# An /api/ multipart body (an image upload) may be larger: files up to twice IMAGE_MAX_UPLOAD_BYTES reach the
+# image checks (a 400 naming the limit); anything larger is refused unread (413).
+API_MULTIPART_MAX_BYTES = env.int("API_MULTIPART_MAX_BYTES", default=2 * IMAGE_MAX_UPLOAD_BYTES)
 
 # --- CORS (django-cors-headers) -------------------------------------------------------------------
 # Browsers on these origins (scheme://host[:port]) may call the API and the FakeStore layer. Clients

@@ -18,6 +18,9 @@ from tests.factories import AddressFactory, ProductFactory, StaffFactory, UserFa
 _THROTTLE_DIR = tempfile.mkdtemp(prefix="shop-test-throttle-")
 atexit.register(shutil.rmtree, _THROTTLE_DIR, ignore_errors=True)
 os.environ["THROTTLE_CACHE_DIR"] = _THROTTLE_DIR
+# Uploaded files (product images) go to a directory of this run, never into the working tree's media/.
+settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="shop-test-media-")
+atexit.register(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
 for _alias in ("throttle", "throttle-local"):  # the file cache itself, or Redis's fallback
     if "LOCATION" in settings.CACHES.get(_alias, {}) and settings.CACHES[_alias]["BACKEND"].endswith("FileCache"):
         settings.CACHES[_alias]["LOCATION"] = _THROTTLE_DIR

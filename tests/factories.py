@@ -5,7 +5,7 @@ import factory
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
 from shop.carts.services import cart_apply_changes
-from shop.catalog.models import Attribute, AttributeValue, Category, Product, Review, StockMovement
+from shop.catalog.models import Attribute, AttributeValue, Category, Product, ProductImage, Review, StockMovement
 from shop.orders.models import Order
 from shop.pricing.models import ShippingMethod, TaxRate, Voucher
 
@@ -141,6 +141,22 @@ def product_with_variants(options=None, *, stock: int = 5, price: str = "10.00",
     ]
     parent.refresh_from_db()
     return parent, variants
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    """An image row whose files are only names (nothing is stored): for lists and query counts. Tests of
+    uploads go through `product_image_add` or the API."""
+
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    file = factory.Sequence(lambda n: f"products/test/{n}.png")
+    thumbnail = factory.Sequence(lambda n: f"products/test/{n}-thumb.png")
+    position = factory.Sequence(lambda n: n)
+    is_primary = False
+    width = 640
+    height = 480
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

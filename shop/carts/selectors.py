@@ -3,17 +3,18 @@
 from django.db.models import Prefetch, QuerySet
 
 from shop.carts.models import Cart, CartItem
+from shop.catalog.selectors import with_images
 from shop.pricing.models import ShippingMethod
 from shop.pricing.selectors import Quote, quote
 from shop.pricing.totals import Line
 
 
 def cart_queryset() -> QuerySet[Cart]:
-    """Carts with their lines, the lines' products and categories and the voucher: a page of cart documents
-    in a fixed number of queries."""
+    """Carts with their lines, the lines' products with their categories and images, and the voucher: a page
+    of cart documents in a fixed number of queries."""
     items = CartItem.objects.select_related("product").prefetch_related("product__categories").order_by("id")
     return Cart.objects.select_related("voucher").prefetch_related(
-        Prefetch("items", queryset=items), "voucher__categories"
+        Prefetch("items", queryset=with_images(items, prefix="product__")), "voucher__categories"
     )
 
 

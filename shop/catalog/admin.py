@@ -15,6 +15,7 @@ from shop.catalog.admin_variants import (
     VariantInline,
     variant_values,
 )
+from shop.catalog.admin_images import ProductImageInline, product_thumbnail
 from shop.catalog.models import (
     ADJUST_STOCK_PERMISSION,
     MAX_STOCK,
@@ -234,7 +235,7 @@ class ProductAdmin(
         ("Ratings", {"fields": ("rating_rate", "rating_count")}),
         ("Dates", {"fields": ("created_at", "updated_at")}),
     )
-    inlines = (VariantInline, StockMovementInline, ReviewInline)
+    inlines = (VariantInline, ProductImageInline, StockMovementInline, ReviewInline)
     actions = ("activate", "deactivate", "adjust_stock", "generate_variants")
     show_full_result_count = False
     list_per_page = 50
@@ -254,9 +255,7 @@ class ProductAdmin(
 
     @admin.display(description="")
     def thumbnail(self, obj):
-        if not obj.image:
-            return ""
-        return format_html('<img src="{}" alt="" width="40" height="40" style="object-fit:contain">', obj.image)
+        return product_thumbnail(obj)
 
     @admin.display(description="title", ordering="title")
     def list_title(self, obj):

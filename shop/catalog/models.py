@@ -374,3 +374,39 @@ class StockReservation(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.product_id} for {self.holder} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+def product_image_path(instance, filename: str) -> str:
+    """Images are stored under `products/<product id>/` with the name `shop.catalog.images` chose."""
+    return f"{PRODUCT_IMAGE_DIR}/{instance.product_id}/{filename}"
+
+
+PRODUCT_IMAGE_DIR = "products"
+
+
+class ProductImage(models.Model):
+    """An uploaded picture of a product, re-encoded by `shop.catalog.images` (metadata stripped) with its
+    thumbnail. At most one image of a product is primary (the database says so); the services keep exactly
+    one while the product has any. Listed by `position`, which staff choose."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to=product_image_path, max_length=255)
+    thumbnail = models.FileField(upload_to=product_image_path, max_length=255)
+    alt = models.CharField("alt text", max_length=255, blank=True, help_text="Describes the image for screen readers.")
+    position = models.PositiveIntegerField(default=0, help_text="Images are shown in this order (smallest first).")
+    is_primary = models.BooleanField("primary", default=False, help_text="The product's main image.")
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("position", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"], condition=Q(is_primary=True), name="productimage_one_primary_per_product"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "position"], name="productimage_product_pos_idx")]
+
+    def __str__(self):
+        return f"Image {self.pk} of product {self.product_id}"

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import reduce
 from operator import or_
+from typing import NamedTuple
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from shop.catalog.models import (
     Attribute,
     Category,
     Product,
+    ProductImage,
     ProductOption,
     Purchase,
     Review,
@@ -129,6 +131,33 @@ def _with_categories(queryset: QuerySet[Product]) -> QuerySet[Product]:
     return queryset.prefetch_related(Prefetch("categories", queryset=categories))
 
 
+def with_images(queryset: QuerySet, prefix: str = "") -> QuerySet:
+    """Prefetch the images of the products (`prefix`: the path to them, as "items__product__"), in their
+    order, for `product_image_urls` and the product documents: one query however many products."""
+    images = ProductImage.objects.order_by("position", "id")
+    return queryset.prefetch_related(Prefetch(f"{prefix}images", queryset=images))
+
+
+class ImageUrls(NamedTuple):
+    image: str
+    thumbnail: str | None
+
+
+def product_image_urls(product: Product, *, request=None) -> ImageUrls:
+    """The one rule for "the picture of a product": its primary image's URL and thumbnail URL, else its
+    external image URL (FakeStore fixtures keep theirs; it may be "") and no thumbnail. Reads the images
+    prefetched by `with_images`; `request` makes local URLs absolute."""
+    primary = next((image for image in product.images.all() if image.is_primary), None)
+    if primary is None:
+        return ImageUrls(product.image, None)
+    return ImageUrls(absolute_url(primary.file.url, request), absolute_url(primary.thumbnail.url, request))
+
+
+def absolute_url(url: str, request=None) -> str:
+    """`url` as the client must use it: absolute when a request tells the host (storage URLs of S3 already are)."""
+    return request.build_absolute_uri(url) if request is not None else url
+
+
 def _variant_lookups(user, structure: str) -> list:
     """What the document of a parent (its variants, active ones only for those who see only active products,
     with their options; its option set) or of a variant (its options, its parent's categories) needs."""
@@ -171,10 +200,10 @@ def product_visible(queryset: QuerySet[Product], user) -> QuerySet[Product]:
 
 
 def product_list(*, user=None, filters: dict | None = None, variants: bool = False) -> QuerySet[Product]:
-    """The products `user` may see (`product_visible`), categories prefetched (`products_prepare` adds what
+    """The products `user` may see (`product_visible`), categories and images prefetched (`products_prepare` adds what
     parents and variants need); `filters` are the cleaned values that `product_filter` takes. Variants are
     listed inside their parents, not on their own, unless `variants` is true (one product by id, the admin)."""
-    queryset = product_visible(_with_categories(Product.objects.all()), user)
+    queryset = product_visible(with_images(_with_categories(Product.objects.all())), user)
     if not variants:
         queryset = queryset.exclude(structure=Product.Structure.CHILD)
     return product_filter(queryset, **(filters or {}))
@@ -320,7 +349,7 @@ def purchase_made(*, user, product: Product) -> bool:
 
 def wishlist_list(*, user) -> QuerySet[WishlistItem]:
     """`user`'s wishlist, newest first: active products only, each with what its product document needs."""
-    products = _with_variants(_with_categories(Product.objects.filter(is_active=True)), user)
+    products = with_images(_with_variants(_with_categories(Product.objects.filter(is_active=True)), user))
     return (
         WishlistItem.objects.filter(user=user, product__is_active=True)
         .prefetch_related(Prefetch("product", queryset=products))

@@ -66,14 +66,16 @@ class ApiBodyLimitMiddleware:
 
     Django checks that limit only when `request.body` or form data is read; DRF's parsers read the raw
     stream, so without this check a JSON body of any size would be parsed. Requests without a
-    Content-Length have no body as far as DRF is concerned.
+    Content-Length have no body as far as DRF is concerned. A multipart body (file uploads) has a limit of
+    its own, API_MULTIPART_MAX_BYTES.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        limit = settings.API_MULTIPART_MAX_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and request.path.startswith("/api/") and _content_length(request) > limit:
             detail = f"The request body is larger than {limit} bytes."
             return problem_json_response(problem(413, "payload_too_large", "Payload too large", detail))

@@ -94,7 +94,7 @@ def test_product_form_change_of_stock_writes_a_movement_and_keeps_categories(adm
         "title": product.title, "slug": product.slug, "sku": product.sku, "description": "", "image": "",
         "categories": [category.pk], "is_active": "on", "price": "3.00", "stock": "9",
     }  # fmt: skip
-    for prefix in ("stock_movements", "reviews"):
+    for prefix in ("images", "stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -106,7 +106,7 @@ def test_product_form_change_of_stock_writes_a_movement_and_keeps_categories(adm
 
 def test_adding_a_product_records_its_stock_as_initial_movement(admin_client):
     data = {"title": "New", "slug": "new", "sku": "NEW-1", "price": "2.00", "stock": "5", "is_active": "on"}
-    for prefix in ("stock_movements", "reviews"):
+    for prefix in ("images", "stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     assert admin_client.post(reverse("admin:catalog_product_add"), data).status_code == 302
     product = Product.objects.get(sku="NEW-1")
@@ -289,7 +289,7 @@ def test_activating_counts_only_products_that_change_and_leaves_the_others_untou
 @pytest.mark.parametrize("price", ["-0", "-0.00"])
 def test_a_negative_zero_price_from_the_admin_is_stored_as_zero(admin_client, price):
     data = {"title": "Free", "slug": "free", "sku": "FREE-1", "price": price, "stock": "0", "is_active": "on"}
-    for prefix in ("stock_movements", "reviews"):
+    for prefix in ("images", "stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     assert admin_client.post(reverse("admin:catalog_product_add"), data).status_code == 302
     product = Product.objects.get(sku="FREE-1")
@@ -304,7 +304,7 @@ def test_a_product_added_in_the_admin_gets_its_categories_through_the_service(ad
     monkeypatch.setattr(catalog_admin, "product_create", lambda **kw: calls.append(kw) or product_create(**kw))
     shoes = CategoryFactory()
     data = {"title": "New", "slug": "new", "sku": "NEW-2", "price": "2.00", "stock": "3", "categories": [shoes.pk]}
-    for prefix in ("stock_movements", "reviews"):
+    for prefix in ("images", "stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = admin_client.post(reverse("admin:catalog_product_add"), data)
     assert response.status_code == 302

@@ -25,7 +25,7 @@ def product_form(product, **changes) -> dict:
         "title": product.title, "slug": product.slug, "sku": product.sku, "description": product.description,
         "image": product.image, "categories": categories, "price": str(product.price), "stock": str(product.stock),
         "stock_movements-TOTAL_FORMS": 0, "stock_movements-INITIAL_FORMS": 0, "reviews-TOTAL_FORMS": 0,
-        "reviews-INITIAL_FORMS": 0,
+        "reviews-INITIAL_FORMS": 0, "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0,
     }  # fmt: skip
     if product.is_active:
         data["is_active"] = "on"

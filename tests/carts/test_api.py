@@ -83,6 +83,7 @@ def test_patch_applies_changes_and_answers_the_cart(customer_client, customer):
         "product": a.pk,
         "title": a.title,
         "slug": a.slug,
+        "thumbnail": None,
         "quantity": 3,
         "unit_price": "2.50",
         "line_total": "7.50",

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from shop.catalog.models import Product
-from tests.factories import CategoryFactory, ProductFactory
+from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,17 +175,18 @@ def test_product_list_query_count_does_not_grow_with_page_size(
     client = request.getfixturevalue(client_name)
     categories = [CategoryFactory() for _ in range(3)]
     for _ in range(40):
-        ProductFactory(categories=categories)
+        ProductImageFactory(product=ProductFactory(categories=categories), is_primary=True)
     # staff: 1 query for the JWT's user, 2 for its permissions (own, groups); then count, page, categories
-    # prefetch, and category_ids validation
-    with django_assert_max_num_queries(7):
+    # and images prefetches, and category_ids validation
+    with django_assert_max_num_queries(8):
         response = client.get(URL, {"page_size": page_size, "category_ids": categories[0].pk, "ordering": "-price"})
     results = response.json()["results"]
     assert len(results) == min(page_size, 40)
-    assert all(len(item["categories"]) == 3 for item in results)
+    assert all(len(item["categories"]) == 3 and len(item["images"]) == 1 for item in results)
 
 
 def test_product_detail_query_count(api_client, django_assert_max_num_queries):
     product = ProductFactory(categories=[CategoryFactory(), CategoryFactory()])
-    with django_assert_max_num_queries(2):
+    ProductImageFactory.create_batch(2, product=product)
+    with django_assert_max_num_queries(3):  # the product, its categories, its images
         assert api_client.get(f"{URL}{product.pk}/").status_code == 200

@@ -49,6 +49,8 @@ def test_product_representation_matches_the_contract(api_client):
         "price",
         "currency",
         "image",
+        "thumbnail",
+        "images",
         "categories",
         "stock",
         "is_active",

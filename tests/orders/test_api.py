@@ -47,6 +47,8 @@ def test_checkout_answers_201_with_the_order_and_its_location(customer_client, c
             "product": product.pk,
             "sku": product.sku,
             "title": product.title,
+            "slug": product.slug,
+            "thumbnail": None,
             "unit_price": "4.20",
             "quantity": 2,
             "line_total": "8.40",
@@ -185,7 +187,7 @@ def test_unknown_order_filter_values_are_400(staff_client, params):
 def test_orders_list_runs_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries, page_size):
     for user in CustomerFactory.create_batch(3):
         place(user)
-    with django_assert_max_num_queries(8):  # + the staff member's permissions (own, groups); shipments: one more
+    with django_assert_max_num_queries(9):  # + the staff member's permissions (own, groups), images, shipments
         response = staff_client.get(order_url(), {"page_size": page_size})
     assert response.status_code == 200 and len(response.data["results"]) == min(page_size, 3)
 

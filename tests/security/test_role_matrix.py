@@ -28,12 +28,14 @@ from shop.fakestore.api import urls as fakestore_urls
 from shop.orders import services as order_services
 from shop.payments.services import payment_record_manual
 from tests.accounts.utils import refresh_for
+from tests.catalog.image_files import png_upload
 from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
     AddressFactory,
     CategoryFactory,
     ProductFactory,
+    ProductImageFactory,
     ShippingMethodFactory,
     StaffFactory,
     TaxRateFactory,
@@ -146,6 +148,10 @@ EXPECTED = {
     ("product-reviews", "get"): EVERYONE,
     ("product-reviews", "post"): SIGNED_IN,
     ("product-my-review", "delete"): SIGNED_IN,
+    ("product-image-list", "get"): EVERYONE,
+    ("product-image-list", "post"): CATALOG_WRITE,
+    ("product-image-detail", "patch"): CATALOG_WRITE,
+    ("product-image-detail", "delete"): CATALOG_WRITE,
     ("review-list", "get"): MODERATORS,
     ("review-moderate", "post"): MODERATORS,
     ("wishlist-list", "get"): SIGNED_IN,
@@ -260,6 +266,7 @@ def world(db, settings) -> World:
         "shipping": ShippingMethodFactory(code="standard"),
         "tax": TaxRateFactory(country="US"),
         "voucher": VoucherFactory(code="SAVE"),
+        "image": ProductImageFactory(product=product, is_primary=True),
     }
     return World(victim=victim, callers=callers, objects=objects)
 
@@ -269,6 +276,7 @@ class Call:
     kwargs: dict = field(default_factory=dict)
     body: dict | None = None
     headers: dict = field(default_factory=dict)
+    format: str = "json"
 
 
 def _guest_session(world) -> str:
@@ -329,6 +337,8 @@ def _call(route: tuple[str, str], world: World, me: User | None) -> Call:
         ("product-reviews", "post"): lambda: Call(body={"rating": 5, "title": "Great"}),
         ("product-my-review", "delete"): lambda: _rated(product, me),
         ("review-moderate", "post"): lambda: Call(body={"status": "approved"}),
+        ("product-image-list", "post"): lambda: Call(body={"file": png_upload()}, format="multipart"),
+        ("product-image-detail", "patch"): lambda: Call(body={"alt": "Side view"}),
         ("wishlist-list", "post"): lambda: Call(body={"product": product.pk}),
         ("wishlist-detail", "delete"): lambda: _wished(product, me),
         ("cart-current", "get"): lambda: Call(headers={"HTTP_X_SESSION_ID": f"guest-{uuid4().hex}"}),
@@ -413,6 +423,9 @@ def _path_kwargs(name: str, method: str, world: World) -> dict:
         return {"pk": objects["paid order"].pk}
     if name == "wishlist-detail":
         return {"product_id": objects["product"].pk}
+    if name.startswith("product-image-"):
+        image = objects["image"]
+        return {"product_pk": image.product_id, **({"pk": image.pk} if name.endswith("-detail") else {})}
     if name.endswith(("-list", "-current", "-merge")) or prefix not in targets:
         return {}
     return {"pk": targets[prefix].pk}
@@ -453,5 +466,5 @@ def test_each_role_gets_the_status_the_contract_gives_it(world, route, role):
     call = _call(route, world, me)
     client = client_for(me) if me is not None else APIClient()
     name, method = route
-    response = getattr(client, method)(reverse(name, kwargs=call.kwargs), call.body, format="json", **call.headers)
+    response = getattr(client, method)(reverse(name, kwargs=call.kwargs), call.body, format=call.format, **call.headers)
     assert status_class(response.status_code) == EXPECTED[route][role], (role, route, response.content[:300])

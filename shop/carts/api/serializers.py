@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from shop.carts.models import MAX_ITEM_QUANTITY, Cart, CartItem
 from shop.carts.selectors import cart_quote
+from shop.catalog.selectors import product_image_urls
 from shop.core.serializers import StrictSerializer
 
 MAX_OPERATIONS = 100  # add + update + remove entries in one PATCH
@@ -13,6 +14,7 @@ class CartItemSerializer(serializers.ModelSerializer):
     product = serializers.IntegerField(source="product_id", read_only=True)
     title = serializers.CharField(source="product.title", read_only=True)
     slug = serializers.CharField(source="product.slug", read_only=True)
+    thumbnail = serializers.SerializerMethodField(help_text="The product's primary image thumbnail, or null.")
     unit_price = serializers.DecimalField(
         source="product.price", max_digits=10, decimal_places=2, read_only=True, help_text="The current price."
     )
@@ -20,8 +22,12 @@ class CartItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CartItem
-        fields = ("product", "title", "slug", "quantity", "unit_price", "line_total")
+        fields = ("product", "title", "slug", "thumbnail", "quantity", "unit_price", "line_total")
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_thumbnail(self, item) -> str | None:
+        return product_image_urls(item.product, request=self.context.get("request")).thumbnail
 
     @extend_schema_field(MONEY_FIELD)
     def get_line_total(self, item) -> str:

@@ -73,7 +73,8 @@ class CartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         return queryset.filter(owner)
 
     def _answer(self, cart: Cart, code=status.HTTP_200_OK) -> Response:
-        return Response(CartSerializer(cart_queryset().get(pk=cart.pk)).data, status=code)
+        document = CartSerializer(cart_queryset().get(pk=cart.pk), context=self.get_serializer_context()).data
+        return Response(document, status=code)
 
     @extend_schema(
         summary="The caller's open cart (created when missing)",

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from shop.catalog.api.fields import MAX_ID, CategoryIdsField
 from shop.catalog.api.variants import ProductListSerializer, VariantFieldsMixin, variant_document
+from shop.catalog.api.images import ProductImageSerializer, product_image_fields
 from shop.catalog.models import MAX_STOCK, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, Category, Product, Review
 from shop.catalog.reviews import MODERATION_STATUSES
 from shop.catalog.selectors import product_get
@@ -40,6 +41,8 @@ class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
     )
     rating = RatingSummarySerializer(source="*", read_only=True, help_text="Stored summary; see /rating/.")
     currency = serializers.SerializerMethodField(help_text="ISO 4217: the shop's one currency (SHOP_CURRENCY).")
+    thumbnail = serializers.URLField(read_only=True, allow_null=True, help_text="The primary image's thumbnail.")
+    images = ProductImageSerializer(many=True, read_only=True, help_text="Uploaded images, by position.")
 
     class Meta:
         model = Product
@@ -52,6 +55,8 @@ class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
             "price",
             "currency",
             "image",
+            "thumbnail",
+            "images",
             "categories",
             "stock",
             "is_active",
@@ -66,6 +71,7 @@ class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
             "title": {"required": False, "allow_blank": True},
             "slug": {"required": False},
             "price": {"required": False},
+            "image": {"help_text": "Read: the primary image's URL, else this external URL. Write: the external URL."},
         }
 
     def get_currency(self, product) -> str:
@@ -83,7 +89,7 @@ class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
             "description": product.description,
             "price": _MONEY.to_representation(product.price),
             "currency": shop_currency(),
-            "image": product.image,
+            **product_image_fields(product, self.context.get("request")),
             "categories": [category.pk for category in product.categories.all()],
             "stock": product.stock,
             "is_active": product.is_active,

@@ -104,9 +104,8 @@ class CheckoutView(GenericAPIView):
             raise ValidationError({IDEMPOTENCY_HEADER: ["Use 1 to 255 printable ASCII characters without spaces."]})
         return key
 
-    @staticmethod
-    def _document(order: Order) -> dict:
-        return OrderSerializer(order_queryset().get(pk=order.pk)).data
+    def _document(self, order: Order) -> dict:
+        return OrderSerializer(order_queryset().get(pk=order.pk), context={"request": self.request}).data
 
     def _answer(self, code: int, data: dict, headers: dict | None = None) -> Response:
         headers = dict(headers or {})

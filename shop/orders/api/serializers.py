@@ -1,17 +1,29 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shop.catalog.selectors import product_image_urls
 from shop.core.serializers import StrictSerializer
 from shop.orders.models import Order, OrderItem, OrderStatusChange, Shipment
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
     product = serializers.IntegerField(source="product_id", read_only=True, allow_null=True)
+    slug = serializers.SerializerMethodField(help_text="The product's slug now, or null.")
+    thumbnail = serializers.SerializerMethodField(help_text="The product's primary image thumbnail now, or null.")
 
     class Meta:
         model = OrderItem
-        fields = ("id", "product", "sku", "title", "unit_price", "quantity", "line_total")
+        fields = ("id", "product", "sku", "title", "slug", "thumbnail", "unit_price", "quantity", "line_total")
         read_only_fields = fields
+
+    def get_slug(self, item) -> str | None:
+        return item.product.slug if item.product_id else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_thumbnail(self, item) -> str | None:
+        if not item.product_id:
+            return None
+        return product_image_urls(item.product, request=self.context.get("request")).thumbnail
 
 
 class OrderHistorySerializer(serializers.ModelSerializer):

@@ -59,7 +59,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         return order.user_id == self.request.user.pk
 
     def _answer(self, order: Order) -> Response:
-        return Response(OrderSerializer(order_queryset().get(pk=order.pk)).data)
+        return Response(OrderSerializer(order_queryset().get(pk=order.pk), context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="Cancel the order (stock is restored)",

@@ -19,6 +19,7 @@ ROLES = {
     "Catalog managers": {
         "catalog.product": (*CRUD, "import", "export", "adjust_stock"),
         "catalog.category": (*CRUD, "import", "export"),
+        "catalog.productimage": CRUD,
         "catalog.review": ("view", "delete", "import", "export", "moderate_review"),
         "catalog.stockmovement": ("view",),
         "pricing.shippingmethod": (*CRUD, "import", "export"),
