@@ -7,7 +7,8 @@ writes through shop.catalog.images.
 """
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -81,6 +82,9 @@ class ImageUploadSerializer(ImageChangeSerializer):
     )
 
 
+@extend_schema(
+    parameters=[OpenApiParameter("product_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Product id.")]
+)
 @extend_schema_view(
     list=extend_schema(summary="List a product's images", description="In their order (`position`)."),
     create=extend_schema(
