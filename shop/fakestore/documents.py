@@ -7,11 +7,13 @@ from datetime import UTC
 from shop.accounts.models import User
 from shop.carts.models import Cart
 from shop.catalog.models import Product
+from shop.catalog.selectors import product_image_urls
 
 LEADING_NUMBER = re.compile(r"^(\d{1,9})\s+(.*)$")
 
 
-def product_document(product: Product) -> dict:
+def product_document(product: Product, request=None) -> dict:
+    """`image` is the catalog's rule (the primary uploaded image, else the external URL), absolute with a request."""
     categories = list(product.categories.all())  # prefetched by the catalog's selector, by id
     return {
         "id": product.pk,
@@ -19,7 +21,7 @@ def product_document(product: Product) -> dict:
         "price": float(product.price),
         "description": product.description,
         "category": categories[0].name if categories else "",
-        "image": product.image,
+        "image": product_image_urls(product, request=request).image,
         "rating": {"rate": float(product.rating_rate), "count": product.rating_count},
     }
 

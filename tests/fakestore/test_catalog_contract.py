@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from shop.catalog.models import Product
-from tests.factories import CategoryFactory, ProductFactory
+from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
 from tests.helpers import assert_problem, queries_for_page
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +127,13 @@ def test_the_list_makes_the_same_number_of_queries_whatever_its_length(client, d
     ProductFactory.create_batch(30, categories=[category, CategoryFactory()])
     assert queries_for_page(client, "/fakestore/products") == few
     assert queries_for_page(client, f"/fakestore/products/category/{quote(category.name)}") == few + 1
+
+
+def test_an_uploaded_primary_image_replaces_the_external_url_absolute(client):
+    external = ProductFactory(image="https://fakestoreapi.com/img/1.jpg")
+    uploaded = ProductFactory(image="https://fakestoreapi.com/img/2.jpg")
+    ProductImageFactory(product=uploaded, file=f"products/{uploaded.pk}/front.jpg", is_primary=True)
+    by_id = {product["id"]: product for product in client.get("/fakestore/products").json()}
+    assert by_id[external.pk]["image"] == "https://fakestoreapi.com/img/1.jpg"
+    assert by_id[uploaded.pk]["image"] == f"http://testserver/media/products/{uploaded.pk}/front.jpg"
+    assert client.get(f"/fakestore/products/{uploaded.pk}").json()["image"] == by_id[uploaded.pk]["image"]

@@ -117,8 +117,10 @@ class ItemMixin:
 
 
 class ProductResource:
-    document = staticmethod(product_document)
     write_serializer = serializers.ProductWriteSerializer
+
+    def document(self, product):
+        return product_document(product, request=self.request)
 
     def rows(self, params, **kwargs):
         return selectors.product_list()
