@@ -35,8 +35,11 @@ FORMATS = {
     "WEBP": ("webp", {".webp"}, {"image/webp"}),
 }
 STORED_EXTENSIONS = tuple(f".{extension}" for extension, _, _ in FORMATS.values())
-#: Content types that claim nothing (a client that does not know): the decoded bytes decide.
-NEUTRAL_TYPES = {"", "application/octet-stream"}
+#: Content types that a browser would run or render as something else than this picture: claiming one of them
+#: (or another image type) for a decoded image is a disguise. Any other type (none, application/octet-stream,
+#: text/plain from a careless client) claims nothing, and the decoded bytes decide.
+ACTIVE_TYPES = {"text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/javascript",
+                "application/javascript", "application/pdf"}  # fmt: skip
 SAVE_OPTIONS = {
     "JPEG": {"quality": 85, "optimize": True, "progressive": True},
     "PNG": {"compress_level": 6},
@@ -111,7 +114,8 @@ def _check_header(image: Image.Image, upload) -> None:
     _, names, types = FORMATS[image.format]
     suffix = PurePath(upload.name or "").suffix.lower()
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if (suffix and suffix not in names) or (content_type not in NEUTRAL_TYPES and content_type not in types):
+    disguised_type = content_type in ACTIVE_TYPES or (content_type.startswith("image/") and content_type not in types)
+    if (suffix and suffix not in names) or disguised_type:
         claimed = suffix or content_type
         raise _refuse(f"The file is a {image.format} image but claims to be {claimed}: refused as disguised.")
 

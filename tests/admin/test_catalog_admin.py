@@ -227,7 +227,8 @@ def test_saving_the_product_page_as_rendered_keeps_the_read_only_inlines_intact(
             {f"{fs.prefix}-TOTAL_FORMS": fs.total_form_count(), f"{fs.prefix}-INITIAL_FORMS": fs.initial_form_count()}
         )
         for i, form in enumerate(fs.forms):
-            data[f"{fs.prefix}-{i}-id"] = form.instance.pk
+            if form.instance.pk:  # the image inline's empty row for an upload has none
+                data[f"{fs.prefix}-{i}-id"] = form.instance.pk
             data[f"{fs.prefix}-{i}-product"] = product.pk
     data.update({"title": "Renamed", "slug": product.slug, "sku": product.sku, "price": "1.00", "stock": "2"})
     response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)

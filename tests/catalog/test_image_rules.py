@@ -100,9 +100,15 @@ def test_a_png_named_jpg_holding_a_script_is_refused():
     assert "PNG image but claims to be .jpg" in refusal(upload(disguised, "innocent.jpg", "image/jpeg"))
 
 
-def test_a_png_sent_as_another_content_type_is_refused():
+def test_a_png_sent_as_another_image_type_or_as_a_page_is_refused():
     assert "claims to be text/html" in refusal(upload(image_bytes("PNG"), "page", "text/html"))
     assert "claims to be image/jpeg" in refusal(upload(image_bytes("PNG"), "picture", "image/jpeg"))
+    assert "claims to be image/svg+xml" in refusal(upload(image_bytes("PNG"), "picture", "image/svg+xml"))
+
+
+@pytest.mark.parametrize("content_type", ["", "application/octet-stream", "text/plain", "image/png; q=1"])
+def test_a_content_type_that_claims_nothing_else_leaves_it_to_the_bytes(content_type):
+    assert image_clean(upload(image_bytes("PNG"), "picture.png", content_type)).extension == "png"
 
 
 def test_what_is_stored_is_a_new_file_without_anything_smuggled_along():
