@@ -30,7 +30,7 @@ def test_the_cart_list_with_thumbnails_makes_a_fixed_number_of_queries(
         cart = CartFactory()
         for item in CartItemFactory.create_batch(2, cart=cart):
             ProductImageFactory(product=item.product, is_primary=True)
-    # the staff member, their permissions (own, groups), count, page, lines with products, images
+    # the staff member, their permissions (own, groups), count, page, lines with products, categories, images
     with django_assert_max_num_queries(8):
         response = staff_client.get("/api/v1/carts/", {"page_size": page_size})
     carts = response.json()["results"]
