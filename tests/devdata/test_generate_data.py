@@ -1,12 +1,14 @@
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q, Sum
+from PIL import Image
 
 from shop.accounts.models import Address, User
 from shop.carts.models import Cart, CartItem
-from shop.catalog.models import Category, Product, StockMovement
+from shop.catalog.models import Category, Product, ProductImage, StockMovement
 from shop.devdata.datagen.base import Progress
 from shop.orders.models import InvoiceSequence, Order, OrderItem, OrderStatusChange, Shipment
 from tests.factories import StaffFactory
@@ -230,3 +232,28 @@ def test_generated_orders_use_vouchers_and_add_up():
     assert Order.objects.filter(tax__gt=0, shipping_method_code="standard").exists()
     for order in Order.objects.all():
         assert order.total == order.subtotal - order.discount + order.shipping + order.tax, order.number
+
+
+@pytest.mark.django_db
+def test_images_gives_the_first_products_a_small_primary_image_and_thumbnail():
+    output = generate(images=5)
+    assert any(line.split()[:2] == ["images", "5"] for line in output.splitlines())
+    images = list(ProductImage.objects.select_related("product").order_by("product__sku"))
+    assert [image.product.sku for image in images] == [f"GEN-{n:07d}" for n in range(1, 6)]
+    assert all(image.is_primary for image in images)
+    with images[0].file.open("rb") as stored:
+        assert Image.open(stored).size == (images[0].width, images[0].height) == (160, 120)
+    assert all(default_storage.exists(image.thumbnail.name) for image in images)
+
+
+@pytest.mark.django_db
+def test_no_images_unless_asked():
+    generate()
+    assert not ProductImage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_more_images_than_products_are_refused():
+    with pytest.raises(CommandError, match="--images"):
+        generate(images=61)
+    assert not Product.objects.exists()

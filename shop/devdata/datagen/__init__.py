@@ -18,6 +18,7 @@ from shop.catalog.models import Category, Product, StockMovement
 from shop.devdata.datagen.base import Progress, frozen_timestamps, require_returning_ids
 from shop.devdata.datagen.carts import create_carts
 from shop.devdata.datagen.catalog import create_categories, create_products
+from shop.devdata.datagen.images import create_images
 from shop.devdata.datagen.orders import Prices, create_orders
 from shop.devdata.datagen.people import create_users
 from shop.devdata.datagen.vouchers import create_vouchers
@@ -37,6 +38,7 @@ class Sizes:
     carts: int = 20_000
     orders: int = 50_000
     vouchers: int = 50
+    images: int = 0  # the first N products get a small generated primary image (files in the media storage)
 
 
 def database_has_shop_data() -> bool:
@@ -68,9 +70,16 @@ def generate(
         vouchers = part("vouchers", sizes.vouchers, lambda p: _vouchers(rng, sizes, batch_size, p))
         prices = Prices.of_the_shop(vouchers)
         part("orders", sizes.orders, lambda p: _orders(rng, sizes, catalog, people, prices, batch_size, p))
+        part(
+            "images", sizes.images, lambda p: _images(rng, sizes, catalog, batch_size, p)
+        )  # last: draws no other part's
     part("analyze", 1, _analyze)
     timings["total"] = time.perf_counter() - started
     return timings
+
+
+def _images(rng, sizes, catalog, batch_size, progress):
+    create_images(rng=rng, product_ids=catalog.ids[: sizes.images], batch_size=batch_size, progress=progress)
 
 
 def _categories(rng, sizes, batch_size, progress):

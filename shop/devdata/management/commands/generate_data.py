@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from shop.devdata.datagen import DEFAULT_PASSWORD, Sizes, database_has_shop_data, generate
 
 DEFAULTS = Sizes()
-SIZES = ("products", "categories", "users", "carts", "orders", "vouchers")
+SIZES = ("products", "categories", "users", "carts", "orders", "vouchers", "images")
 
 
 class Command(BaseCommand):
@@ -58,3 +58,5 @@ def _validate(sizes: Sizes, batch_size: int) -> None:
         raise CommandError("Carts and orders need --products > 0.")
     if sizes.orders and not sizes.users:
         raise CommandError("Orders need --users > 0.")
+    if sizes.images > sizes.products:
+        raise CommandError("--images can be at most --products (one image for each of the first N products).")
