@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 
 from shop.accounts.models import User
 from shop.catalog import selectors
+from shop.catalog.admin_images import ProductImageInline, product_thumbnail
 from shop.catalog.admin_variants import (
     ProductVariantForm,
     StructureFilter,
@@ -15,7 +16,6 @@ from shop.catalog.admin_variants import (
     VariantInline,
     variant_values,
 )
-from shop.catalog.admin_images import ProductImageInline, product_thumbnail
 from shop.catalog.models import (
     ADJUST_STOCK_PERMISSION,
     MAX_STOCK,

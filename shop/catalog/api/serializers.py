@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from shop.catalog.api.fields import MAX_ID, CategoryIdsField
-from shop.catalog.api.variants import ProductListSerializer, VariantFieldsMixin, variant_document
 from shop.catalog.api.images import ProductImageSerializer, product_image_fields
+from shop.catalog.api.variants import ProductListSerializer, VariantFieldsMixin, variant_document
 from shop.catalog.models import MAX_STOCK, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, Category, Product, Review
 from shop.catalog.reviews import MODERATION_STATUSES
 from shop.catalog.selectors import product_get

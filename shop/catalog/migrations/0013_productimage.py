@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0011_product_list_indexes'),
+        ('catalog', '0012_variants'),
     ]
 
     operations = [
