@@ -9,6 +9,8 @@ from tests.factories import ProductFactory, attribute_with_values, product_with_
 
 pytestmark = pytest.mark.django_db
 
+READ_ONLY_INLINES = ("images", "stock_movements", "reviews")  # posted empty (images: no upload)
+
 
 def change_url(product) -> str:
     return reverse("admin:catalog_product_change", args=[product.pk])
@@ -25,7 +27,11 @@ def parent_form(parent, variants, **variant_fields) -> dict:
         "option_attributes": [a.pk for a in parent.option_attributes.all()],
         "variants-TOTAL_FORMS": len(variants),
         "variants-INITIAL_FORMS": len(variants),
-        **{f"{prefix}-{n}": 0 for prefix in ("stock_movements", "reviews") for n in ("TOTAL_FORMS", "INITIAL_FORMS")},
+        **{
+            f"{prefix}-{n}": 0
+            for prefix in ("images", "stock_movements", "reviews")
+            for n in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
     }
     for i, variant in enumerate(variants):
         row = {
@@ -115,7 +121,9 @@ def test_the_list_with_parents_makes_a_fixed_number_of_queries(
 def test_adding_a_variant_with_a_siblings_options_is_a_form_error(admin_client):
     parent, _ = product_with_variants({"size": ["s", "m"]})
     data = {"sku": "DUP", "structure": "child", "parent": parent.pk, "options_text": "size=m", "stock": 0}
-    data.update({f"{p}-{n}": 0 for p in ("stock_movements", "reviews") for n in ("TOTAL_FORMS", "INITIAL_FORMS")})
+    data.update(
+        {f"{p}-{n}": 0 for p in ("images", "stock_movements", "reviews") for n in ("TOTAL_FORMS", "INITIAL_FORMS")}
+    )
     response = admin_client.post(reverse("admin:catalog_product_add"), data)
     assert response.status_code == 200
     assert "has these options" in str(response.context["adminform"].form.errors["options_text"])
@@ -127,7 +135,9 @@ def test_adding_a_variant_through_the_form(admin_client):
     attribute_with_values("size", ["xl"])
     data = {"sku": "XL", "structure": "child", "parent": parent.pk, "options_text": "size=xl", "stock": 3}
     data.update({"price": "11.00", "is_active": "on"})
-    data.update({f"{p}-{n}": 0 for p in ("stock_movements", "reviews") for n in ("TOTAL_FORMS", "INITIAL_FORMS")})
+    data.update(
+        {f"{p}-{n}": 0 for p in ("images", "stock_movements", "reviews") for n in ("TOTAL_FORMS", "INITIAL_FORMS")}
+    )
     assert admin_client.post(reverse("admin:catalog_product_add"), data).status_code == 302
     variant = Product.objects.get(sku="XL")
     assert variant.parent == parent and variant.stock == 3 and variant.option_values.get().value.slug == "xl"

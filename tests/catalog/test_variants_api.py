@@ -106,13 +106,13 @@ def test_a_list_with_parents_makes_a_fixed_number_of_queries(api_client, page_si
     for _ in range(6):
         product_with_variants({"size": ["s", "m"], "colour": ["red", "blue"]})
         ProductFactory()
-    # count, page, categories; then for the parents: variants, their options, option sets
-    assert queries_for_page(api_client, URL, page_size=page_size, ordering="-price") <= 6
+    # count, page, categories, images; then for the parents: variants, their options, option sets
+    assert queries_for_page(api_client, URL, page_size=page_size, ordering="-price") <= 7
 
 
 def test_a_list_of_standalone_products_pays_nothing_for_variants(api_client):
     ProductFactory.create_batch(5)
-    assert queries_for_page(api_client, URL, page_size=50) == 3
+    assert queries_for_page(api_client, URL, page_size=50) == 4  # count, page, categories, images
 
 
 # --- Filters and search ----------------------------------------------------------------------------
