@@ -1,14 +1,15 @@
-"""One REST client's whole journey: browse anonymously, fill a guest cart, register, log in, merge, check out
-once despite retries, pay through Stripe (the in-process fake), watch staff ship it with tracking and move it to
-delivered, get one unit refunded, and download the invoice."""
+"""One REST client's whole journey: browse anonymously, fill a guest cart, register, log in, merge, apply a
+voucher, check out once despite retries, pay through Stripe (the in-process fake), watch staff ship it with
+tracking and move it to delivered, get one unit refunded, and download the invoice."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from shop.catalog.models import Product
 from shop.orders.models import Order
+from shop.pricing.models import Voucher
 from tests.conftest import client_for
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, VoucherFactory
 from tests.orders.fulfilment import pdf_text
 from tests.payments.helpers import deliver
 
@@ -57,13 +58,20 @@ def test_anonymous_to_delivered_order(staff, stripe_fake):
     assert [(i["product"], i["quantity"]) for i in merged.json()["items"]] == [(backpack.pk, 2)]
     assert guest.get(f"/api/v1/carts/{cart['id']}/").status_code == 404  # the guest cart is gone
 
+    # A voucher, typed in another case than staff wrote it: 10.00 off the goods.
+    VoucherFactory(code="JOURNEY10", kind=Voucher.Kind.FIXED, value="10.00")
+    discounted = user.post(f"/api/v1/carts/{merged.json()['id']}/voucher/", {"code": "journey10"}, format="json")
+    assert discounted.status_code == 200, discounted.json()
+    assert (discounted.json()["discount"], discounted.json()["total"]) == ("10.00", "209.90")
+
     # Check out, retrying as a flaky network would: one order, one stock decrement.
     checkout_url = f"/api/v1/carts/{merged.json()['id']}/checkout/"
     answers = [user.post(checkout_url, {}, format="json", HTTP_IDEMPOTENCY_KEY="journey-1") for _ in range(3)]
     assert {a.status_code for a in answers} == {201}
     assert answers[0].json() == answers[1].json() == answers[2].json()
     order = answers[0].json()
-    assert order["total"] == "219.90" and order["shipping_address"]["line1"] == "1 Main St"
+    assert (order["subtotal"], order["discount"], order["total"]) == ("219.90", "10.00", "209.90")
+    assert order["voucher"] == "JOURNEY10" and order["shipping_address"]["line1"] == "1 Main St"
     assert Order.objects.count() == 1 and Product.objects.get(pk=backpack.pk).stock == 3
     assert user.get("/api/v1/orders/").json()["count"] == 1
 
@@ -71,7 +79,7 @@ def test_anonymous_to_delivered_order(staff, stripe_fake):
     payment = user.post(f"/api/v1/orders/{order['id']}/payments/", {"provider": "stripe"}, format="json")
     assert payment.status_code == 201 and payment.json()["client_secret"]
     (intent,) = stripe_fake.intents.values()
-    assert (intent["amount"], intent["currency"]) == (21990, "usd")
+    assert (intent["amount"], intent["currency"]) == (20990, "usd")
     assert deliver(APIClient(), stripe_fake.succeed(intent["id"])).status_code == 200
     paid = user.get(f"/api/v1/orders/{order['id']}/").json()
     assert (paid["status"], paid["payment_status"]) == ("paid", "paid")
@@ -96,8 +104,8 @@ def test_anonymous_to_delivered_order(staff, stripe_fake):
     refund = back_office.post(
         f"/api/v1/orders/{order['id']}/refunds/", {"lines": [line], "restock": True, "reason": "Too big"}, format="json"
     )
-    assert refund.status_code == 201 and refund.json()["amount"] == "109.95"
-    assert [r["amount"] for r in stripe_fake.refunds.values()] == [10995]
+    assert refund.status_code == 201 and refund.json()["amount"] == "104.95"  # half of what was charged
+    assert [r["amount"] for r in stripe_fake.refunds.values()] == [10495]
     assert user.get(f"/api/v1/orders/{order['id']}/").json()["payment_status"] == "partially_refunded"
     assert Product.objects.get(pk=backpack.pk).stock == 4
 
@@ -105,4 +113,4 @@ def test_anonymous_to_delivered_order(staff, stripe_fake):
     invoice = user.get(f"/api/v1/orders/{order['id']}/invoice/")
     assert invoice.status_code == 200 and invoice["Content-Type"] == "application/pdf"
     text = pdf_text(invoice.content)
-    assert paid["invoice_number"] in text and "Backpack" in text and "219.90 USD" in text
+    assert paid["invoice_number"] in text and "Backpack" in text and "209.90 USD" in text and "JOURNEY10" in text
