@@ -386,6 +386,8 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=2_000)
 # A running job whose worker gave no sign of life for this long is failed by the sweep (beat).
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=5)
+# A job's files (its upload, its export) are deleted this long after it ended (beat); the job's row stays.
+JOB_FILES_RETENTION_DAYS = env.int("JOB_FILES_RETENTION_DAYS", default=7)
 JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=3_600)  # seconds; the worker kills a job running longer
 # Where the links in the job emails lead (scheme://host of the back office); empty: a path only.
 BACKOFFICE_URL = env.str("BACKOFFICE_URL", default="")
@@ -440,6 +442,7 @@ SCHEDULE_RESERVATIONS_RELEASE_MINUTES = env.int("SCHEDULE_RESERVATIONS_RELEASE_M
 SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES = env.int("SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES", default=60)
 SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES = env.int("SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES", default=60)
 SCHEDULE_STALE_JOBS_MINUTES = env.int("SCHEDULE_STALE_JOBS_MINUTES", default=2)
+SCHEDULE_JOB_FILES_CLEANUP_MINUTES = env.int("SCHEDULE_JOB_FILES_CLEANUP_MINUTES", default=60)
 # Daily, as HH:MM in TIME_ZONE; empty turns it off.
 SCHEDULE_LOW_STOCK_DIGEST_AT = env.str("SCHEDULE_LOW_STOCK_DIGEST_AT", default="07:00")
 CELERY_BEAT_SCHEDULE = {
@@ -450,6 +453,7 @@ CELERY_BEAT_SCHEDULE = {
         "shop.orders.tasks.cleanup_idempotency_keys": SCHEDULE_IDEMPOTENCY_CLEANUP_MINUTES,
         "shop.core.tasks.cleanup_import_files": SCHEDULE_IMPORT_FILES_CLEANUP_MINUTES,
         "shop.backoffice.tasks.fail_stale_jobs": SCHEDULE_STALE_JOBS_MINUTES,
+        "shop.backoffice.tasks.delete_stale_job_files": SCHEDULE_JOB_FILES_CLEANUP_MINUTES,
     }.items()
     if minutes > 0
 }

@@ -2,6 +2,7 @@
 retry a failed job, download an export), and the hand-off of large imports and exports from every
 import/export admin to a job (`JobHandoff`, registered with shop.core.importexport)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -63,7 +64,8 @@ class JobAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = (
         "kind", "step", "state", "model", "file_name", "file_format", "progress", "totals_text", "reason",
-        "errors_text", "download", "created_by", "created_at", "started_at", "finished_at", "attempt",
+        "errors_text", "download", "files_deleted_at", "created_by", "created_at", "started_at", "finished_at",
+        "attempt",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -108,6 +110,8 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description="file")
     def download(self, job: Job) -> str:
+        if job.files_deleted_at:
+            return f"Deleted after {settings.JOB_FILES_RETENTION_DAYS} days"
         if job.kind != Job.Kind.EXPORT or not job.result:
             return "-"
         return format_html('<a href="{}">Download</a>', reverse("admin:backoffice_job_download", args=[job.pk]))
@@ -156,7 +160,7 @@ class JobAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(
-            can_confirm=obj is not None and obj.state == Job.State.PREVIEWED,
-            can_retry=obj is not None and obj.state == Job.State.FAILED,
+            can_confirm=obj is not None and obj.state == Job.State.PREVIEWED and not obj.files_deleted_at,
+            can_retry=obj is not None and obj.state == Job.State.FAILED and not obj.files_deleted_at,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -8,7 +8,9 @@ worker (killed, out of memory, machine gone): the sweep fails it, and since its 
 that died with the worker's connection, nothing of it is left. Every change of state is a guarded update
 (`state` and `attempt` as read), so the sweep, a task delivered twice and a retry cannot overtake each other:
 the one that loses changes nothing. A job's end is written in the transaction of its work (`job_finish`),
-so an import is never committed with its job still `running`.
+so an import is never committed with its job still `running`. A job's files are in the default storage (MEDIA_ROOT
+or object storage), where every web and worker process of every machine finds them, and are deleted
+JOB_FILES_RETENTION_DAYS after it ended (`jobs_delete_stale_files`, beat).
 """
 
 import logging
@@ -33,6 +35,8 @@ logger = logging.getLogger(__name__)
 PROGRESS_ROWS = 500  # rows between two progress notes
 PROGRESS_SECONDS = 5  # at most this long between two heartbeats while rows go by
 ROW_ERRORS_KEPT = 100
+ENDED = (Job.State.DONE, Job.State.FAILED, Job.State.PREVIEWED)
+FILES_GONE = "The job's file was deleted when its retention period ended; upload the file again to start a new job."
 WORKER_LOST = (
     "The worker running this job stopped (killed, restarted or out of memory) before it finished; everything "
     "it had written was rolled back. Retry it."
@@ -120,13 +124,15 @@ def job_retry(*, job: Job, by) -> Job:
 
 
 def _restart(job: Job, *, from_state: str, step: str, refusal: str) -> Job:
-    restarted = Job.objects.filter(pk=job.pk, state=from_state, attempt=job.attempt).update(
+    """A guarded update; a job whose files were deleted (`jobs_delete_stale_files`) is not restarted."""
+    guard = {"pk": job.pk, "state": from_state, "attempt": job.attempt, "files_deleted_at__isnull": True}
+    restarted = Job.objects.filter(**guard).update(
         state=Job.State.PENDING, step=step, attempt=F("attempt") + 1, rows_done=0, reason="", totals={},
         row_errors=[], started_at=None, finished_at=None, seen_at=None,
     )  # fmt: skip
-    if not restarted:
-        raise Conflict(refusal)
     job.refresh_from_db()
+    if not restarted:
+        raise Conflict(FILES_GONE if job.files_deleted_at else refusal)
     _send(job)
     return job
 
@@ -179,6 +185,30 @@ def jobs_fail_stale(*, now=None) -> int:
         if beat is None or beat < cutoff.timestamp():
             failed += job_fail(job_id=job.pk, attempt=job.attempt, reason=WORKER_LOST)
     return failed
+
+
+def jobs_delete_stale_files(*, now=None) -> int:
+    """Delete the files of the jobs that ended more than JOB_FILES_RETENTION_DAYS ago (beat runs this); returns
+    how many jobs lost their files. The job's row stays, its file fields emptied and `files_deleted_at` set.
+
+    Each job is marked first, in a guarded update (its state and attempt as read, not marked yet): of two runs
+    at once (two machines), or of a run and a confirm or retry of the same job, exactly one wins, and a marked
+    job can no longer be restarted. The winner then deletes the files; one already gone is no error. A run
+    killed between the mark and the deletion leaves a file behind, never a job pointing at a missing file.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.JOB_FILES_RETENTION_DAYS)
+    stale = Job.objects.filter(state__in=ENDED, finished_at__lt=cutoff, files_deleted_at__isnull=True)
+    storage = Job._meta.get_field("file").storage
+    emptied = 0
+    for job in stale.exclude(file="", result="").only("pk", "state", "attempt", "file", "result").iterator():
+        names = [stored.name for stored in (job.file, job.result) if stored]
+        guard = {"pk": job.pk, "state": job.state, "attempt": job.attempt, "files_deleted_at__isnull": True}
+        if Job.objects.filter(**guard).update(files_deleted_at=now, file="", result=""):
+            for name in names:
+                storage.delete(name)
+            emptied += 1
+    return emptied
 
 
 # --- Telling the starter -----------------------------------------------------------------------------

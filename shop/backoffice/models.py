@@ -2,6 +2,8 @@
 
 A job's life: `pending` (waiting for a worker) → `running` → for an import's preview `previewed` (waiting for
 the staff member to confirm: then `pending` again, step `import`) → `done`, or `failed` with the reason.
+JOB_FILES_RETENTION_DAYS after a job ended its files (the upload, the export) are deleted and `files_deleted_at`
+says so; such a job can no longer be confirmed or retried.
 `attempt` counts the runs: a task carries the attempt it was sent for, so a task delivered again after its
 worker died, or a retry racing the old task, runs at most once (shop/backoffice/jobs.py).
 """
@@ -52,6 +54,9 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(null=True, blank=True, help_text="When its starter was told it finished.")
+    files_deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its uploaded file and export were deleted (JOB_FILES_RETENTION_DAYS)."
+    )
 
     class Meta:
         ordering = ("-created_at", "-pk")

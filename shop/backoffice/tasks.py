@@ -1,11 +1,12 @@
-"""Background work of the back office: import and export jobs, and the sweep of jobs whose worker died.
+"""Background work of the back office: import and export jobs, the sweep of jobs whose worker died, and the
+deletion of old jobs' files.
 Thin: each task calls a service."""
 
 from celery import shared_task
 from django.conf import settings
 
 from shop.backoffice.jobrun import job_run
-from shop.backoffice.jobs import jobs_fail_stale
+from shop.backoffice.jobs import jobs_delete_stale_files, jobs_fail_stale
 
 
 @shared_task(time_limit=settings.JOB_TIME_LIMIT, soft_time_limit=settings.JOB_TIME_LIMIT - 30)
@@ -19,3 +20,9 @@ def run_job(job_id: int, attempt: int) -> None:
 def fail_stale_jobs() -> int:
     """Running jobs without a heartbeat for JOB_STALE_MINUTES are failed, with the reason."""
     return jobs_fail_stale()
+
+
+@shared_task
+def delete_stale_job_files() -> int:
+    """The files of jobs that ended more than JOB_FILES_RETENTION_DAYS ago (their rows stay, marked)."""
+    return jobs_delete_stale_files()

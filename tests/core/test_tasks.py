@@ -148,6 +148,7 @@ SCHEDULED = {
     "shop.core.tasks.cleanup_import_files": ("shop.core.tasks", "import_files_delete_stale"),
     "shop.catalog.tasks.send_low_stock_digest": ("shop.catalog.tasks", "low_stock_digest_send"),
     "shop.backoffice.tasks.fail_stale_jobs": ("shop.backoffice.tasks", "jobs_fail_stale"),
+    "shop.backoffice.tasks.delete_stale_job_files": ("shop.backoffice.tasks", "jobs_delete_stale_files"),
 }
 
 
