@@ -45,6 +45,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--small", action="store_const", const="small", dest="size", help="the same as --size small")
     parser.add_argument("--reuse-db", action="store_true", help="keep a database filled by an earlier run")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--variants", type=int, default=0, metavar="PERCENT", help="generate_data --variants (parents with variants)"
+    )
     parser.add_argument("--skip-import", action="store_true", help="skip the in-process CSV import benchmark")
     parser.add_argument("--no-results", action="store_true", help="do not update bench/RESULTS.md")
     parser.add_argument(
@@ -78,7 +81,7 @@ def _run(args, env: dict, workdir: Path) -> None:
     from bench.harness.prepare import prepare
     from bench.harness.scenarios import build_scenarios
 
-    sizes = SIZES[args.size]
+    sizes = {**SIZES[args.size], **({"variants": args.variants} if args.variants else {})}
     timings = build(sizes=sizes, seed=args.seed, workdir=workdir, reuse=args.reuse_db, db=args.db)
     prepared = prepare(duration=args.duration, seed=args.seed)
     scenarios = build_scenarios(prepared, args.seed)

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, ProtectedError
+from django.db.models import F, Min, OuterRef, ProtectedError, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
 from shop.catalog.models import Attribute, AttributeValue, Product, ProductOption
@@ -206,10 +207,27 @@ def options_write(*, product: Product, values: list[AttributeValue]) -> None:
 def parent_price_refresh(*, parent: Product) -> None:
     """A parent's stored price is its cheapest active variant's (lists order and filter by it); with no active
     variant it keeps the last one."""
-    cheapest = Product.objects.filter(parent=parent, is_active=True).aggregate(price=Min("price"))["price"]
-    if cheapest is not None and cheapest != parent.price:
-        Product.objects.filter(pk=parent.pk).update(price=cheapest)
-        parent.price = cheapest
+    parent_prices_refresh(parent_ids=[parent.pk])
+    parent.price = Product.objects.values_list("price", flat=True).get(pk=parent.pk)
+
+
+def parent_prices_refresh(*, parent_ids: Iterable[int]) -> int:
+    """The parent price rule (`parent_price_refresh`) for many parents in one UPDATE, for bulk writers such as
+    `generate_data`. Returns how many parents were written."""
+    cheapest = (
+        Product.objects.filter(parent=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("parent")
+        .annotate(cheapest=Min("price"))
+        .values("cheapest")
+    )
+    parents = Product.objects.filter(pk__in=list(parent_ids), structure=Structure.PARENT)
+    return parents.update(price=Coalesce(Subquery(cheapest), F("price")))
+
+
+def attributes_sorted(attributes: Iterable[Attribute]) -> list[Attribute]:
+    """Attributes in the order a variant's option values are kept (`option_key`) and shown."""
+    return sorted(attributes, key=_attribute_order)
 
 
 # --- Attributes and their values -------------------------------------------------------------------

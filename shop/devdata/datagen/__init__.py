@@ -1,8 +1,8 @@
 """Large, deterministic test data for benchmarks and manual testing (`manage.py generate_data`).
 
-The parts run in dependency order (categories → products → users → carts → vouchers → orders), each inserting in
-batches with `bulk_create`, one transaction per batch. The same seed on an empty database gives the
-same rows: every random choice comes from one `random.Random(seed)` and every timestamp from
+The parts run in dependency order (categories → products and their variants → users → carts → vouchers →
+orders), each inserting in batches with `bulk_create`, one transaction per batch. The same seed on an empty
+database gives the same rows: every random choice comes from one `random.Random(seed)` and every timestamp from
 `base.BASE_DATE`. It lives in the orders app because orders are the top-most data it writes.
 """
 
@@ -39,6 +39,7 @@ class Sizes:
     orders: int = 50_000
     vouchers: int = 50
     images: int = 0  # the first N products get a small generated primary image (files in the media storage)
+    variants: int = 0  # per cent of the products that are parents with 2-6 variants (which come on top)
 
 
 def database_has_shop_data() -> bool:
@@ -79,7 +80,7 @@ def generate(
 
 
 def _images(rng, sizes, catalog, batch_size, progress):
-    create_images(rng=rng, product_ids=catalog.ids[: sizes.images], batch_size=batch_size, progress=progress)
+    create_images(rng=rng, product_ids=catalog.listed[: sizes.images], batch_size=batch_size, progress=progress)
 
 
 def _categories(rng, sizes, batch_size, progress):
@@ -88,7 +89,12 @@ def _categories(rng, sizes, batch_size, progress):
 
 def _products(rng, sizes, category_ids, batch_size, progress):
     return create_products(
-        rng=rng, count=sizes.products, category_ids=category_ids, batch_size=batch_size, progress=progress
+        rng=rng,
+        count=sizes.products,
+        category_ids=category_ids,
+        batch_size=batch_size,
+        progress=progress,
+        variants=sizes.variants,
     )
 
 

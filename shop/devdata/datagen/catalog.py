@@ -16,6 +16,7 @@ from shop.devdata.datagen.base import (
     insert,
     spread,
 )
+from shop.devdata.datagen.variants import as_parent, family, insert_families, option_set
 from shop.devdata.datagen.words import ADJECTIVES, DEPARTMENTS, FEATURES, MATERIALS, NOUNS
 
 CENT = Decimal("0.01")
@@ -31,7 +32,8 @@ class CatalogState:
     titles: list[str] = field(default_factory=list)
     prices: list[Decimal] = field(default_factory=list)
     stock: list[int] = field(default_factory=list)  # units left while orders are being generated
-    active: list[int] = field(default_factory=list)  # indexes of active products
+    active: list[int] = field(default_factory=list)  # indexes of active purchasable products (no parents)
+    listed: list[int] = field(default_factory=list)  # ids of standalone and parent products, in creation order
 
 
 def create_categories(*, rng: random.Random, count: int, batch_size: int, progress: Progress) -> list[int]:
@@ -59,22 +61,27 @@ def _category(rng: random.Random, n: int, parent: Category | None) -> Category:
 
 
 def create_products(
-    *, rng: random.Random, count: int, category_ids: list[int], batch_size: int, progress: Progress
+    *, rng: random.Random, count: int, category_ids: list[int], batch_size: int, progress: Progress, variants: int = 0
 ) -> CatalogState:
-    """Per batch, in one transaction: the products, their category links and one `initial` movement each.
+    """Per batch, in one transaction: the products, their category links, the variants of the `variants` per
+    cent that are parents (datagen/variants.py) and one `initial` movement each.
 
     Products with zero stock get no movement (the ledger's deltas are never zero), so
     `stock == sum(delta)` holds for every product.
     """
     state = CatalogState()
+    options = option_set() if variants else None
     link = Product.categories.through
     for numbers in chunked(count, batch_size):
         products = [_product(rng, n, count) for n in numbers]
+        parents = [as_parent(p) for p in products if variants and rng.random() * 100 < variants]
         with batch_transaction():
             insert(Product, products, batch_size)
             insert(link, _links(rng, products, category_ids), batch_size)
-            insert(StockMovement, _initial_movements(products), batch_size)
-        _remember(state, products)
+            families = [family(rng, parent, options) for parent in parents]
+            children = insert_families(families, batch_size)
+            insert(StockMovement, _initial_movements(products + children), batch_size)
+        _remember(state, products, families)
         progress.advance(len(products))
     return state
 
@@ -127,13 +134,16 @@ def _initial_movements(products: list[Product]) -> list[StockMovement]:
     ]
 
 
-def _remember(state: CatalogState, products: list[Product]) -> None:
-    offset = len(state.ids)
-    for i, product in enumerate(products):
+def _remember(state: CatalogState, products: list[Product], families: list) -> None:
+    titles = {pk: title for f in families if f.parent.is_active for pk, title in f.titles().items()}
+    children = [child for f in families for child, _ in f.children]
+    for product in products + children:
+        state.listed += [] if product.is_child else [product.pk]
+        purchasable = product.is_active and not product.is_parent and (not product.is_child or product.pk in titles)
+        if purchasable:
+            state.active.append(len(state.ids))
         state.ids.append(product.pk)
         state.skus.append(product.sku)
-        state.titles.append(product.title)
+        state.titles.append(titles.get(product.pk, product.title))
         state.prices.append(product.price)
         state.stock.append(product.stock)
-        if product.is_active:
-            state.active.append(offset + i)

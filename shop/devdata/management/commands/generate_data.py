@@ -13,7 +13,8 @@ SIZES = ("products", "categories", "users", "carts", "orders", "vouchers", "imag
 
 class Command(BaseCommand):
     help = (
-        "Generate categories, products (with stock movements), users (with addresses), carts, vouchers and orders "
+        "Generate categories, products (with stock movements; --variants PERCENT makes that share parents with "
+        "variants), users (with addresses), carts, vouchers and orders "
         "(some using the vouchers, priced by the shop's pricing function) in bulk. Deterministic for a seed on an "
         "empty database. Refuses a database that already holds shop data unless --flush is given, which empties "
         "the WHOLE database first (Django's flush)."
@@ -22,6 +23,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         for name in SIZES:
             parser.add_argument(f"--{name}", type=int, default=getattr(DEFAULTS, name), metavar="N")
+        parser.add_argument(
+            "--variants",
+            type=int,
+            default=DEFAULTS.variants,
+            metavar="PERCENT",
+            help="that share of the products are parents with 2-6 variants over Size and Colour (default 0: none); "
+            "the variants come on top of --products",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch-size", type=int, default=5000, metavar="N")
         parser.add_argument(
@@ -31,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
 
     def handle(self, *args, **options):
-        sizes = Sizes(**{name: options[name] for name in SIZES})
+        sizes = Sizes(**{name: options[name] for name in SIZES}, variants=options["variants"])
         _validate(sizes, options["batch_size"])
         if options["flush"]:
             call_command("flush", interactive=False, verbosity=0)
@@ -58,5 +67,7 @@ def _validate(sizes: Sizes, batch_size: int) -> None:
         raise CommandError("Carts and orders need --products > 0.")
     if sizes.orders and not sizes.users:
         raise CommandError("Orders need --users > 0.")
+    if sizes.variants > 100:
+        raise CommandError("--variants is a percentage: 0 to 100.")
     if sizes.images > sizes.products:
         raise CommandError("--images can be at most --products (one image for each of the first N products).")
