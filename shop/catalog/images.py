@@ -160,7 +160,7 @@ def product_image_add(
         position = 0 if last is None else last + 1
     is_primary = not has_primary if is_primary is None else is_primary
     if is_primary and has_primary:
-        images.filter(is_primary=True).update(is_primary=False)
+        _primary_flag_set(images.filter(is_primary=True), False)
     image = ProductImage(
         product_id=product.pk, alt=alt, position=position, is_primary=is_primary, width=clean.width, height=clean.height
     )
@@ -191,7 +191,7 @@ def product_image_update(
     if is_primary is False and image.is_primary:
         raise InvalidInput({"is_primary": [PRIMARY_STAYS]})
     if is_primary and not image.is_primary:
-        ProductImage.objects.filter(product_id=image.product_id, is_primary=True).update(is_primary=False)
+        _primary_flag_set(ProductImage.objects.filter(product_id=image.product_id, is_primary=True), False)
         image.is_primary = True
     image.alt = image.alt if alt is None else alt
     image.position = image.position if position is None else position
@@ -207,9 +207,16 @@ def product_image_delete(*, image: ProductImage) -> None:
     was_primary = ProductImage.objects.filter(pk=image.pk, is_primary=True).exists()
     image.delete()
     if was_primary:
-        successor = ProductImage.objects.filter(product_id=image.product_id).order_by("position", "id").first()
-        if successor:
-            ProductImage.objects.filter(pk=successor.pk).update(is_primary=True)
+        successor = ProductImage.objects.filter(product_id=image.product_id).order_by("position", "id")[:1]
+        _primary_flag_set(successor, True)
+
+
+def _primary_flag_set(images, is_primary: bool) -> None:
+    """Move the primary flag image by image (at most one each time), with `save()` rather than one `update()`,
+    so that model signals (the audit log's) see every image that gains or loses it."""
+    for image in images:
+        image.is_primary = is_primary
+        image.save(update_fields=["is_primary"])
 
 
 def image_files_delete(*, names, storage) -> None:

@@ -26,7 +26,7 @@ from shop.backoffice.audit.selectors import (
     visible_content_types,
 )
 from shop.backoffice.audit.tracking import TRACKED
-from shop.catalog.models import Product
+from shop.catalog.models import Product, ProductImage
 
 HISTORY_PER_PAGE = 50
 NO_ROWS = {"field": "", "before": "", "after": ""}
@@ -124,6 +124,8 @@ class AuditLogAdmin(admin.ModelAdmin):
     def object_link(self, entry):
         ct = entry.content_type
         text = f"{capfirst(ct.name)}: {entry.object_repr}"
+        if ct.model_class() is ProductImage:  # no page of its own: its product's History shows it
+            return _admin_link("admin:catalog_product_history", (entry.additional_data or {}).get("product"), text)
         return _admin_link(f"admin:{ct.app_label}_{ct.model}_history", entry.object_pk, text)
 
     @admin.display(description="changes")
@@ -161,7 +163,13 @@ class AuditHistoryMixin:
             "opts": self.opts,
             "module_name": str(capfirst(self.opts.verbose_name_plural)),
             "entries": [
-                {"entry": entry, "source": source_of(entry), "rows": change_rows(entry) or [NO_ROWS]} for entry in page
+                {
+                    "entry": entry,
+                    "source": source_of(entry),
+                    "rows": change_rows(entry) or [NO_ROWS],
+                    "about": entry.object_repr if entry.content_type.model_class() is not type(obj) else "",
+                }
+                for entry in page
             ],
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number),

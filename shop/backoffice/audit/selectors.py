@@ -3,6 +3,9 @@
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from shop.catalog.models import Product, ProductImage
 
 AUDIT_VIEW_PERMISSION = "auditlog.view_logentry"
 
@@ -36,5 +39,13 @@ def entries_visible_to(user, queryset=None):
 
 
 def entries_for(obj):
-    """An object's entries, newest first, with what the History page shows already joined."""
-    return LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp", "-id")
+    """An object's entries, newest first, with what the History page shows already joined. A product's include
+    those of its images (stamped with the product's id, deleted images too)."""
+    entries = LogEntry.objects.get_for_object(obj)
+    if isinstance(obj, Product):
+        types = ContentType.objects.get_for_models(Product, ProductImage)
+        entries = LogEntry.objects.filter(
+            Q(content_type=types[Product], object_id=obj.pk)
+            | Q(content_type=types[ProductImage], additional_data__product=obj.pk)
+        )
+    return entries.select_related("actor", "content_type").order_by("-timestamp", "-id")

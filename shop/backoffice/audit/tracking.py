@@ -8,7 +8,9 @@ for creations, `m2m_changed`). Three things it cannot know are added here:
   `stock: old → new` with its reason. Sales and cancellations stay in the ledger and the order's history;
 - a placed order is not logged (checkout is the customer's, `OrderStatusChange` records it); its status
   changes are. Likewise a new review is not logged; its status changes (moderation, or the author's edit
-  sending it back to moderation) and its deletion are.
+  sending it back to moderation) and its deletion are;
+- a product image's entries (upload, alt, position, primary flag, deletion) are its own, and carry their
+  product's id (`additional_data["product"]`) so that the product's History shows them too.
 Passwords are masked to a constant: an entry says that the password changed, never what it was or became.
 """
 
@@ -24,7 +26,7 @@ from shop.accounts.models import User
 from shop.backoffice.audit.context import current_actor, current_source
 from shop.backoffice.audit.resources import log_products_saved
 from shop.catalog.bulk import products_saved
-from shop.catalog.models import Category, Product, Review, StockMovement
+from shop.catalog.models import Category, Product, ProductImage, Review, StockMovement
 from shop.orders.models import Order
 
 MASK = "(hidden)"
@@ -34,6 +36,7 @@ MASKED_FIELDS = ("password",)
 TRACKED = {
     Product: (("sku", "slug", "title", "description", "price", "image", "stock", "is_active"), ("categories",)),
     Category: (("name", "slug", "parent", "description"), ()),
+    ProductImage: (("product", "file", "alt", "position", "is_primary"), ()),
     Order: (("status",), ()),
     Review: (("status",), ()),
     User: (
@@ -84,6 +87,17 @@ def stamp_entry(sender, instance: LogEntry, **kwargs) -> None:
         if not _deletes_itself(instance, actor):
             instance.actor = actor
     instance.additional_data = {"source": current_source(), **(instance.additional_data or {})}
+    if instance.content_type_id == ContentType.objects.get_for_model(ProductImage).pk:
+        instance.additional_data["product"] = _image_product_id(instance)
+
+
+def _image_product_id(entry: LogEntry) -> int | None:
+    """The image's product: from the entry's diff (an upload or a deletion names it), else from the row."""
+    before, after = [*(entry.changes or {}).get("product", ()), None, None][:2]
+    named = after if after is not None else before
+    if named is None:
+        named = ProductImage.objects.filter(pk=entry.object_pk).values_list("product_id", flat=True).first()
+    return int(named) if named is not None else None
 
 
 def _deletes_itself(entry: LogEntry, actor) -> bool:
