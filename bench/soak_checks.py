@@ -210,11 +210,13 @@ def sale_totals(since=None) -> tuple[dict[tuple[int, str], int], dict[int, tuple
 # --- bench/RESULTS.md ----------------------------------------------------------------------------------
 
 
-def replace_section(text: str, body: str) -> str:
-    """`text` with the part between the soak markers replaced by `body` (markers appended at the end if absent)."""
-    block = f"{START_MARK}\n{body.strip()}\n{END_MARK}"
-    if START_MARK in text and END_MARK in text:
-        head, _, rest = text.partition(START_MARK)
-        _, _, tail = rest.partition(END_MARK)
+def replace_section(text: str, body: str, marks: tuple[str, str] = (START_MARK, END_MARK)) -> str:
+    """`text` with the part between the markers (the soak's unless given) replaced by `body` (markers appended
+    at the end if absent)."""
+    start, end = marks
+    block = f"{start}\n{body.strip()}\n{end}"
+    if start in text and end in text:
+        head, _, rest = text.partition(start)
+        _, _, tail = rest.partition(end)
         return f"{head}{block}{tail}"
     return f"{text.rstrip()}\n\n{block}\n"

@@ -78,6 +78,14 @@ def recreate(url: str) -> None:
     admin.close()
 
 
+def drop(url: str) -> None:
+    """Drop the PostgreSQL database of `url` (its open connections too)."""
+    admin, name = _admin_connection(url)
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
 def build(*, sizes: dict, seed: int, workdir: Path, reuse: bool, db: str) -> dict:
     """migrate, generate_data (timed, unless reusing a filled database), collectstatic. Returns the timings."""
     from django.core.management import call_command
