@@ -37,19 +37,22 @@ def money(value) -> str:
     return f"{value:.2f}"
 
 
-def _category_ids_sql() -> str:
+def _categories_sql() -> str:
+    """The page row's categories as a JSON array of `{id, slug, name}` (sorted by id in `_product`)."""
     if connection.vendor == "postgresql":
-        return (
-            "(SELECT string_agg(pc.category_id::text, ',') FROM catalog_product_categories pc "
-            "WHERE pc.product_id = page.id)"
-        )
-    return "(SELECT group_concat(pc.category_id) FROM catalog_product_categories pc WHERE pc.product_id = page.id)"
+        aggregate = "json_agg(json_build_object('id', c.id, 'slug', c.slug, 'name', c.name))::text"
+    else:
+        aggregate = "json_group_array(json_object('id', c.id, 'slug', c.slug, 'name', c.name))"
+    return (
+        f"(SELECT {aggregate} FROM catalog_product_categories pc JOIN catalog_category c ON c.id = pc.category_id "  # noqa: S608
+        "WHERE pc.product_id = page.id)"
+    )
 
 
 def _product(row) -> dict:
     item = dict(zip(COLUMNS, row[: len(COLUMNS)], strict=True))
     categories = row[len(COLUMNS)]
-    item["categories"] = sorted(int(c) for c in categories.split(",")) if categories else []
+    item["categories"] = sorted(orjson.loads(categories) if categories else [], key=lambda category: category["id"])
     item["price"] = money(item["price"])
     item["currency"] = settings.SHOP_CURRENCY
     item["is_active"] = bool(item["is_active"])
@@ -59,13 +62,13 @@ def _product(row) -> dict:
 
 
 def _page_query(where: str, order: str, with_total: bool = True) -> str:
-    """The page's rows first (LIMIT in a subquery), then the category ids of those rows only; the total is an
+    """The page's rows first (LIMIT in a subquery), then the categories of those rows only; the total is an
     uncorrelated scalar subquery, computed once. Parameters: where (total), where (page), limit, offset."""
     inner = f"SELECT {PRODUCT_COLUMNS} FROM catalog_product p WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
     total = f"(SELECT COUNT(*) FROM catalog_product p WHERE {where})" if with_total else "1"  # noqa: S608
     outer_order = order.replace("p.", "page.")
     columns = ", ".join(f"page.{c}" for c in COLUMNS)
-    return f"SELECT {columns}, {_category_ids_sql()}, {total} FROM ({inner}) page ORDER BY {outer_order}"  # noqa: S608
+    return f"SELECT {columns}, {_categories_sql()}, {total} FROM ({inner}) page ORDER BY {outer_order}"  # noqa: S608
 
 
 def _list_page(request, where: str, order: str, params: list) -> HttpResponse:

@@ -126,16 +126,42 @@ def category_list_with_product_counts() -> QuerySet[Category]:
     return category_list().annotate(n_products=Count("products"))
 
 
+def _categories_prefetch(lookup: str = "categories") -> Prefetch:
+    """A product's categories as documents and vouchers read them (by id), for `lookup` ("parent__categories")."""
+    return Prefetch(lookup, queryset=Category.objects.only("id", "name", "slug", "path").order_by("pk"))
+
+
 def _with_categories(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    categories = Category.objects.only("id", "name", "slug", "path").order_by("pk")
-    return queryset.prefetch_related(Prefetch("categories", queryset=categories))
+    return queryset.prefetch_related(_categories_prefetch())
+
+
+def with_line_categories(queryset: QuerySet, prefix: str = "") -> QuerySet:
+    """Prefetch what `product_categories` reads for the products at `prefix` ("product__": a cart's lines): their
+    categories and their parents' (the parents themselves are expected to be `select_related`)."""
+    return queryset.prefetch_related(
+        _categories_prefetch(f"{prefix}categories"), _categories_prefetch(f"{prefix}parent__categories")
+    )
+
+
+def product_categories(product: Product) -> list[Category]:
+    """The one rule for "a product's categories" (product documents, vouchers): its own, or for a variant that
+    has none of its own its parent's. Reads the prefetched relations (`_with_categories`, `with_line_categories`);
+    a variant's parent's are fetched here only when no selector prefetched them (one product's document)."""
+    own = list(product.categories.all())
+    if own or product.parent_id is None:
+        return own
+    prefetch_related_objects([product], _categories_prefetch("parent__categories"))
+    return list(product.parent.categories.all())
 
 
 def with_images(queryset: QuerySet, prefix: str = "") -> QuerySet:
     """Prefetch the images of the products (`prefix`: the path to them, as "items__product__"), in their
     order, for `product_image_urls` and the product documents: one query however many products."""
-    images = ProductImage.objects.order_by("position", "id")
-    return queryset.prefetch_related(Prefetch(f"{prefix}images", queryset=images))
+    return queryset.prefetch_related(_images_prefetch(f"{prefix}images"))
+
+
+def _images_prefetch(lookup: str) -> Prefetch:
+    return Prefetch(lookup, queryset=ProductImage.objects.order_by("position", "id"))
 
 
 class ImageUrls(NamedTuple):
@@ -160,10 +186,14 @@ def absolute_url(url: str, request=None) -> str:
 
 def _variant_lookups(user, structure: str) -> list:
     """What the document of a parent (its variants, active ones only for those who see only active products,
-    with their options; its option set) or of a variant (its options, its parent's categories) needs."""
+    with their options; its option set) or of a variant (its options, its parent's categories and images) needs."""
     options = ProductOption.objects.select_related("attribute", "value")
     if structure == Product.Structure.CHILD:
-        return [Prefetch("option_values", queryset=options), "parent__categories"]
+        return [
+            Prefetch("option_values", queryset=options),
+            _categories_prefetch("parent__categories"),
+            _images_prefetch("parent__images"),
+        ]
     variants = Product.objects.prefetch_related(Prefetch("option_values", queryset=options)).order_by("pk")
     if not sees_all(user, Product):
         variants = variants.filter(is_active=True)

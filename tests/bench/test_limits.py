@@ -24,7 +24,8 @@ def catalog():
     garden, kitchen = CategoryFactory(slug="garden"), CategoryFactory(slug="kitchen")
     for n in range(25):
         title = f"Oak chair {n}" if n % 2 else f"Steel lamp {n}"
-        ProductFactory(title=title, price=f"{n + 1}.50", categories=[garden if n % 3 else kitchen])
+        categories = [kitchen, garden] if n % 5 == 0 else [garden if n % 3 else kitchen]
+        ProductFactory(title=title, price=f"{n + 1}.50", categories=categories)
     ProductFactory(title="Hidden oak chair", is_active=False, categories=[garden])
     return garden
 

@@ -61,7 +61,7 @@ def test_product_representation_matches_the_contract(api_client):
     }
     assert body["price"] == "109.95" and body["currency"] == "USD"
     assert body["rating"] == {"rate": "3.90", "count": 120}
-    assert body["categories"] == [category.pk]
+    assert body["categories"] == [{"id": category.pk, "slug": category.slug, "name": category.name}]
     assert body["created_at"].endswith("Z")
 
 
@@ -88,7 +88,7 @@ def test_staff_creates_a_product_and_its_stock_enters_the_ledger(staff_client, s
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["stock"] == 7
-    assert sorted(body["categories"]) == sorted(category.pk for category in categories)
+    assert [category["id"] for category in body["categories"]] == sorted(category.pk for category in categories)
     assert body["rating"] == {"rate": "0.00", "count": 0}
     product = Product.objects.get(pk=body["id"])
     movement = product.stock_movements.get()
@@ -195,9 +195,8 @@ def test_product_update_keeps_stock_and_rating_changed_meanwhile(staff_client, p
 def test_staff_replaces_categories_and_may_clear_them(staff_client):
     first, second = CategoryFactory(), CategoryFactory()
     product = ProductFactory(categories=[first])
-    assert staff_client.patch(detail(product), {"categories": [second.pk]}, format="json").json()["categories"] == [
-        second.pk
-    ]
+    changed = staff_client.patch(detail(product), {"categories": [second.pk]}, format="json").json()
+    assert changed["categories"] == [{"id": second.pk, "slug": second.slug, "name": second.name}]
     assert staff_client.patch(detail(product), {"categories": []}, format="json").json()["categories"] == []
 
 

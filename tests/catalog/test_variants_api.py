@@ -8,6 +8,7 @@ from tests.factories import (
     CategoryFactory,
     CustomerFactory,
     ProductFactory,
+    ProductImageFactory,
     attribute_with_values,
     product_with_variants,
 )
@@ -83,8 +84,27 @@ def test_a_variant_is_found_by_its_id_with_its_parents_words(api_client):
     assert body["structure"] == "child" and body["parent"] == parent.pk
     assert body["options"] == {"size": "s"}
     assert body["title"] == parent.title and body["description"] == "Soft cotton."
-    assert body["categories"] == [category.pk]
+    assert body["categories"] == [{"id": category.pk, "slug": category.slug, "name": category.name}]
     assert body["variants"] == [] and body["price_range"] is None
+
+
+def test_a_variant_with_categories_of_its_own_shows_those_not_its_parents(api_client):
+    shirts, sale = CategoryFactory(), CategoryFactory()
+    _parent, (small, medium, _l) = product_with_variants(categories=[shirts])
+    small.categories.set([sale])
+    assert [c["id"] for c in api_client.get(detail(small)).json()["categories"]] == [sale.pk]
+    assert [c["id"] for c in api_client.get(detail(medium)).json()["categories"]] == [shirts.pk]
+
+
+def test_a_variants_document_takes_its_parents_categories_and_images_in_a_fixed_number_of_queries(
+    api_client, django_assert_num_queries
+):
+    parent, (small, *_) = product_with_variants(categories=CategoryFactory.create_batch(3))
+    ProductImageFactory.create_batch(2, product=parent)
+    # the variant, its categories, its images; its parent, the parent's categories and images; its options
+    with django_assert_num_queries(7):
+        body = api_client.get(detail(small)).json()
+    assert len(body["categories"]) == 3 and len(body["images"]) == 2
 
 
 def test_customers_see_active_variants_only_and_staff_see_all(api_client, staff_client):

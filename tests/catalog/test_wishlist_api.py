@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from shop.catalog.models import Product, WishlistItem
 from shop.catalog.wishlist import wishlist_add
-from tests.factories import CategoryFactory, ProductFactory
+from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory, product_with_variants
 from tests.helpers import assert_fields_refused, assert_problem, queries_for_page
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,31 @@ def test_the_list_makes_a_fixed_number_of_queries(customer_client, customer):
     few = queries_for_page(customer_client, URL)
     for product in ProductFactory.create_batch(30, categories=CategoryFactory.create_batch(2)):
         wishlist_add(user=customer, product=product)
+    assert queries_for_page(customer_client, URL, page_size=50) == few
+
+
+def test_a_variant_on_the_wishlist_shows_its_parents_categories_and_images(customer_client, customer):
+    category = CategoryFactory()
+    parent, (small, *_) = product_with_variants(categories=[category])
+    ProductImageFactory(product=parent, is_primary=True)
+    wishlist_add(user=customer, product=small)
+    document = customer_client.get(URL).json()["results"][0]["product"]
+    assert document["categories"] == [{"id": category.pk, "slug": category.slug, "name": category.name}]
+    assert document["thumbnail"].endswith("-thumb.png") and len(document["images"]) == 1
+    assert document["options"] == {"size": "s"}
+
+
+def test_a_list_of_variants_makes_a_fixed_number_of_queries(customer_client, customer):
+    def add_variants():
+        parent, variants = product_with_variants(categories=CategoryFactory.create_batch(2))
+        ProductImageFactory(product=parent, is_primary=True)
+        for variant in variants:
+            wishlist_add(user=customer, product=variant)
+
+    add_variants()
+    few = queries_for_page(customer_client, URL)
+    for _ in range(4):
+        add_variants()
     assert queries_for_page(customer_client, URL, page_size=50) == few
 
 

@@ -124,3 +124,13 @@ def test_the_redoc_bundle_names_a_cdn_logo_that_the_policy_blocks(client):
 def test_swagger_ui_asks_no_online_validator(client):
     html = client.get("/api/v1/docs/").content.decode()
     assert '"validatorUrl": null' in html or '"validatorUrl":null' in html
+
+
+def test_product_categories_are_written_as_ids_and_read_as_category_objects(schema):
+    components = schema["components"]["schemas"]
+    read = components["Product"]["properties"]["categories"]
+    assert read["items"]["$ref"].endswith("/CategoryRef")
+    assert set(components["CategoryRef"]["properties"]) == {"id", "slug", "name"}
+    for body in ("ProductRequest", "PatchedProductRequest"):
+        assert components[body]["properties"]["categories"]["items"]["type"] == "integer"
+    assert components["Voucher"]["properties"]["categories"]["items"]["type"] == "integer"  # vouchers keep ids

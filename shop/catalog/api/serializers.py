@@ -2,12 +2,12 @@
 
 from rest_framework import serializers
 
-from shop.catalog.api.fields import MAX_ID, CategoryIdsField
+from shop.catalog.api.fields import MAX_ID, ProductCategoriesField, category_document
 from shop.catalog.api.images import ProductImageSerializer, product_image_fields
 from shop.catalog.api.variants import ProductListSerializer, VariantFieldsMixin, variant_document
 from shop.catalog.models import MAX_STOCK, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, Category, Product, Review
 from shop.catalog.reviews import MODERATION_STATUSES
-from shop.catalog.selectors import product_get
+from shop.catalog.selectors import product_categories, product_get
 from shop.core.money import shop_currency
 from shop.core.serializers import StrictModelSerializer, StrictSerializer
 
@@ -35,7 +35,11 @@ VARIANT_FIELDS = ("structure", "parent", "options", "option_attributes", "varian
 
 
 class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
-    categories = CategoryIdsField(required=False, help_text="Category ids; every id must exist.")
+    categories = ProductCategoriesField(
+        required=False,
+        help_text="Write: category ids, every id must exist. Read: `{id, slug, name}` of each (a variant without "
+        "categories of its own: its parent's).",
+    )
     stock = serializers.IntegerField(
         min_value=0, max_value=MAX_STOCK, required=False, help_text="Units on hand; a change writes a stock movement."
     )
@@ -90,7 +94,7 @@ class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
             "price": _MONEY.to_representation(product.price),
             "currency": shop_currency(),
             **product_image_fields(product, self.context.get("request")),
-            "categories": [category.pk for category in product.categories.all()],
+            "categories": [category_document(category) for category in product_categories(product)],
             "stock": product.stock,
             "is_active": product.is_active,
             "rating": {
