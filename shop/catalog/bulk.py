@@ -6,8 +6,9 @@ values; the linked categories are locked (a category deleted meanwhile is a 400)
 one movement per product whose stock changes, and an update sets stock from the row as it is *locked* (the
 product rows are locked in primary-key order, as `stock_lock` always does), so a sale committed meanwhile is
 neither lost nor counted twice; stock stays within 0..MAX_STOCK (the check constraint is the last line);
-the rating summary is never written. Model signals are not sent (bulk writes), so `products_saved` tells
-the audit log what changed.
+the rating summary is never written; a parent's price is not set by hand and follows its variants (locked
+before them, as `product_update` does: `shop.catalog.variants`). Model signals are not sent (bulk writes),
+so `products_saved` tells the audit log what changed.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from shop.catalog import variants
 from shop.catalog.models import MAX_STOCK, Category, Product, StockMovement
 from shop.catalog.services import PRODUCT_FIELDS, PRODUCT_UNIQUE_FIELDS, stock_lock
 from shop.core.bulk import update_many
@@ -61,10 +63,16 @@ def products_save_many(
     _lock_categories([*created, *updated])
     for write in (*created, *updated):
         product_values_clean(product=write.product)
+    parents = variants.parents_of([write.product for write in (*created, *updated)])  # before them, as a variant's
     before = stock_lock(product_ids=[write.product.pk for write in updated]) if updated else {}
+    for write in updated:
+        variants.parent_price_check(
+            product=write.product, price=write.product.price, stored=before[write.product.pk].price
+        )
     with _unique_errors([write.product for write in (*created, *updated)]):
         Product.objects.bulk_create([write.product for write in created])
         _update_rows([write.product for write in updated])
+    variants.parent_prices_refresh(parent_ids=[parent.pk for parent in parents])
     links = _set_links(created, updated)
     movements = [(write.product, write.product.stock) for write in created]
     movements += [(write.product, write.product.stock - before[write.product.pk].stock) for write in updated]

@@ -372,6 +372,7 @@ def product_update(
     changes = {name: value for name, value in {**fields, "is_active": is_active}.items() if value is not None}
     if price is not None:
         changes["price"] = to_money(price)
+        variants.parent_price_check(product=product, price=changes["price"], stored=product.price)
     for name, value in changes.items():
         setattr(product, name, value)
     _save_unique(product, changes, update_fields=[*changes, "updated_at"])

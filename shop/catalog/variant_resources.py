@@ -6,7 +6,9 @@ otherwise. The rules are the services' (`shop.catalog.variants`), checked again 
 
 A file with any variant column is imported row by row through `product_create` / `product_update` (a variant
 needs its parent saved first, and the variant rules live there); one without them keeps the bulk path
-(`products_save_many`), which the variant rules do not concern."""
+(`products_save_many`), which can only update existing variants and parents and keeps the same rules: the
+preview below checks both paths' rows alike, and both writers take a parent's price from
+`shop.catalog.variants` (tests/admin/test_import_paths.py runs the same bad rows through both)."""
 
 import copy
 from decimal import Decimal
@@ -19,6 +21,7 @@ from shop.catalog.models import Product
 from shop.catalog.services import PRODUCT_FIELDS, product_create, product_update
 from shop.core.exceptions import InvalidInput
 from shop.core.importexport import KeyForeignKeyWidget, ShopResource, adopt_saved, service_errors
+from shop.core.money import to_money
 
 Structure = Product.Structure
 SLUG_SEPARATOR = "|"
@@ -110,8 +113,9 @@ class VariantColumnsResource(ShopResource):
     # --- Checks and saving ----------------------------------------------------------------------------
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        stored = _stored_parent_price(instance)
         if instance.structure == Structure.PARENT and instance.price is None:
-            instance.price = Decimal(0)  # as `product_create` stores it until the variants set it
+            instance.price = Decimal(0) if stored is None else stored  # as `product_create` stores it / unchanged
         super().validate_instance(instance, import_validation_errors, validate_unique)
         with service_errors():
             variants.variant_check(
@@ -122,6 +126,8 @@ class VariantColumnsResource(ShopResource):
                 stock=instance.stock or 0,
                 exclude_pk=instance.pk,
             )
+            if stored is not None:
+                variants.parent_price_check(product=instance, price=to_money(instance.price), stored=stored)
 
     def clean_exclude(self, instance):
         """A variant may leave its title to its parent and its slug to the service; a parent's price follows
@@ -154,6 +160,13 @@ class VariantColumnsResource(ShopResource):
         if current != (instance.structure, instance.parent_id):
             raise InvalidInput({"structure": ["A product keeps its structure and its parent."]})
         return {name: value for name, value in values.items() if value is not None}
+
+
+def _stored_parent_price(instance: Product) -> Decimal | None:
+    """An existing parent's price as stored (a file's row may repeat it, not change it); None for others."""
+    if instance.pk is None or instance.structure != Structure.PARENT:
+        return None
+    return Product.objects.filter(pk=instance.pk).values_list("price", flat=True).first()
 
 
 def _structure(instance: Product) -> str:

@@ -23,6 +23,7 @@ Structure = Product.Structure
 OPTION_SEPARATOR = "|"
 CHOOSE_A_VARIANT = "Product {pk} has variants: choose one of them."
 PARENT_HAS_NO_STOCK = "A parent has no stock of its own: its variants are stocked."
+PARENT_PRICE_FOLLOWS = "A parent's price is its cheapest active variant's and follows them."
 
 
 # --- Options as text ("size=m|colour=red") --------------------------------------------------------
@@ -164,7 +165,11 @@ def variant_check(
     exclude_pk: int | None = None,
 ) -> None:
     """Every variant rule that can be checked before saving (no locks): for forms and import previews, which
-    show the errors on their fields; the save checks again (`product_create`, `product_update`)."""
+    show the errors on their fields; the save checks again (`product_create`, `product_update`). For an
+    existing product (`exclude_pk`), option attributes not given are its own (unchanged, as in the update)."""
+    if option_attributes is None and exclude_pk is not None and structure == Structure.PARENT:
+        own = Product.option_attributes.through.objects.filter(product_id=exclude_pk)
+        option_attributes = list(own.values_list("attribute__slug", flat=True))
     structure_check(
         structure=structure,
         parent=parent,
@@ -209,6 +214,12 @@ def parent_price_refresh(*, parent: Product) -> None:
     variant it keeps the last one."""
     parent_prices_refresh(parent_ids=[parent.pk])
     parent.price = Product.objects.values_list("price", flat=True).get(pk=parent.pk)
+
+
+def parent_price_check(*, product: Product, price: Decimal | None, stored: Decimal) -> None:
+    """A stored parent's price is not set by hand: `price` (None: not given) must be its `stored` price."""
+    if product.is_parent and price is not None and price != stored:
+        raise InvalidInput({"price": [f"{PARENT_PRICE_FOLLOWS} It is {stored} now ({product.sku})."]})
 
 
 def parent_prices_refresh(*, parent_ids: Iterable[int]) -> int:

@@ -344,3 +344,12 @@ def test_a_tshirt_with_six_variants_is_created_through_the_api_and_one_is_bought
 
     assert client.post(f"/api/v1/orders/{order.json()['id']}/cancel/", {}, format="json").status_code == 200
     assert Product.objects.get(pk=medium_blue["id"]).stock == 3
+
+
+def test_a_parents_price_is_not_set_by_hand(staff_client, parent):
+    staff_client.post(URL, child_payload(parent, {"size": "s", "colour": "red"}, price="5.00"), format="json")
+    refused = staff_client.patch(detail(parent), {"price": "99.00"}, format="json")
+    assert "follows them" in str(assert_problem(refused, 400, "validation_error")["errors"]["price"])
+    assert Product.objects.get(pk=parent.pk).price == Decimal("5.00")
+    repeated = staff_client.patch(detail(parent), {"price": "5.00", "title": "Shirt"}, format="json")
+    assert repeated.status_code == 200, repeated.content
