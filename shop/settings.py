@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.core.middleware.ApiBodyLimitMiddleware",  # oversized /api/ body -> 413 problem document
     "shop.core.middleware.ApiOptionalSlashMiddleware",  # /api/v1/products routed as /api/v1/products/
+    "shop.core.public_cache.PublicCacheMiddleware",  # anonymous catalog reads from the cache (CATALOG_CACHE_SECONDS)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,6 +120,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 THROTTLE_CACHE_DIR = env.path("THROTTLE_CACHE_DIR", default=BASE_DIR / "var" / "throttle")
 # `jobs`: the progress and heartbeat of background jobs, which the web, worker and beat processes must all see.
 JOBS_CACHE_DIR = env.path("JOBS_CACHE_DIR", default=BASE_DIR / "var" / "jobs")
+# `public`: the anonymous catalog answers and the one version every catalog write bumps (shop/core/public_cache.py),
+# shared by every worker (Redis, else a file cache of the machine). CATALOG_CACHE_SECONDS: how long an answer is
+# kept at most (a write makes it unreachable at once); 0 turns the cache off.
+PUBLIC_CACHE_DIR = env.path("PUBLIC_CACHE_DIR", default=BASE_DIR / "var" / "public")
+CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=60)
+PUBLIC_CACHE_PATHS = re.compile(r"^/api/v1/(products|categories|attributes)/([0-9]+/)?$")
 _SHARED_FILES = {
     "BACKEND": "shop.core.cache.SharedFileCache",
     "LOCATION": str(THROTTLE_CACHE_DIR),
@@ -148,6 +155,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True, **_REDIS_SOCKETS},
         },
+        # errors raised, not ignored: a Redis outage means answering uncached, never from a stale version
+        "public": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": _REDIS_SOCKETS},
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
@@ -155,6 +164,7 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shop"},
         "throttle": _SHARED_FILES,
         "jobs": {**_SHARED_FILES, "LOCATION": str(JOBS_CACHE_DIR)},
+        "public": {**_SHARED_FILES, "LOCATION": str(PUBLIC_CACHE_DIR)},
     }
 
 # --- Auth -----------------------------------------------------------------------------------------

@@ -24,6 +24,12 @@ atexit.register(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
 for _alias in ("throttle", "throttle-local"):  # the file cache itself, or Redis's fallback
     if "LOCATION" in settings.CACHES.get(_alias, {}) and settings.CACHES[_alias]["BACKEND"].endswith("FileCache"):
         settings.CACHES[_alias]["LOCATION"] = _THROTTLE_DIR
+# The public cache (anonymous catalog reads) is off for the suite: inside a test's transaction, which never
+# commits, only the first write of a test bumps its version. Its own tests turn it on and commit
+# (tests/catalog/cached_reads.py); its directory is this run's.
+settings.CATALOG_CACHE_SECONDS = 0
+if settings.CACHES["public"]["BACKEND"].endswith("FileCache"):
+    settings.CACHES["public"]["LOCATION"] = tempfile.mkdtemp(prefix="shop-test-public-", dir=_THROTTLE_DIR)
 if settings.CACHES["jobs"]["BACKEND"].endswith("FileCache"):  # the jobs' progress: a directory of this run too
     settings.CACHES["jobs"]["LOCATION"] = tempfile.mkdtemp(prefix="shop-test-jobs-", dir=_THROTTLE_DIR)
 

@@ -8,7 +8,7 @@ product rows are locked in primary-key order, as `stock_lock` always does), so a
 neither lost nor counted twice; stock stays within 0..MAX_STOCK (the check constraint is the last line);
 the rating summary is never written; a parent's price is not set by hand and follows its variants (locked
 before them, as `product_update` does: `shop.catalog.variants`). Model signals are not sent (bulk writes),
-so `products_saved` tells the audit log what changed.
+so `products_saved` tells the audit log what changed, and the public cache is told directly.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,6 +22,7 @@ from django.utils import timezone
 from shop.catalog import variants
 from shop.catalog.models import MAX_STOCK, Category, Product, StockMovement
 from shop.catalog.services import PRODUCT_FIELDS, PRODUCT_UNIQUE_FIELDS, stock_lock
+from shop.core import public_cache
 from shop.core.bulk import update_many
 from shop.core.exceptions import InvalidInput
 from shop.core.money import to_money
@@ -60,6 +61,7 @@ def products_save_many(
     by=None,
 ) -> None:
     """Create `created` and update `updated` (all or none: a refusal raises InvalidInput)."""
+    public_cache.changed()  # the rows and links are written in raw SQL and bulk: no signal tells it
     _lock_categories([*created, *updated])
     for write in (*created, *updated):
         product_values_clean(product=write.product)

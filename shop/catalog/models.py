@@ -9,6 +9,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from shop.core.models import TimeStamped
+from shop.core.public_cache import TrackedQuerySet
 
 PATH_SEPARATOR = "/"
 MAX_STOCK = 2_147_483_647  # the PostgreSQL integer column's upper bound (stock and one movement's delta)
@@ -24,6 +25,8 @@ class Category(models.Model):
     description = models.TextField(blank=True)
     path = models.CharField(max_length=1000, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    objects = TrackedQuerySet.as_manager()  # update()/bulk writes bump the public cache
 
     class Meta:
         ordering = ("path",)
@@ -51,6 +54,8 @@ class Attribute(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in which options are shown.")
 
+    objects = TrackedQuerySet.as_manager()  # update()/bulk writes bump the public cache
+
     class Meta:
         ordering = ("position", "name", "id")
 
@@ -65,6 +70,8 @@ class AttributeValue(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TrackedQuerySet.as_manager()  # update()/bulk writes bump the public cache
 
     class Meta:
         ordering = ("attribute", "position", "name", "id")
@@ -131,6 +138,8 @@ class Product(TimeStamped):
         help_text="Exact sum of the ratings (stored summary; the seeded base is its rate times count).",
     )
 
+    objects = TrackedQuerySet.as_manager()  # update()/bulk writes bump the public cache
+
     class Meta:
         ordering = ("id",)
         constraints = [
@@ -189,6 +198,8 @@ class ProductOption(models.Model):
     attribute = models.ForeignKey(Attribute, on_delete=models.PROTECT, related_name="+")
     value = models.ForeignKey(AttributeValue, on_delete=models.PROTECT, related_name="options")
 
+    objects = TrackedQuerySet.as_manager()  # update()/bulk writes bump the public cache
+
     class Meta:
         ordering = ("attribute__position", "attribute__name", "attribute_id")
         constraints = [models.UniqueConstraint(fields=["product", "attribute"], name="productoption_one_per_attribute")]
@@ -227,6 +238,8 @@ class Review(TimeStamped):
     verified_purchase = models.BooleanField(
         default=False, help_text="The author has received this product (or one of its variants)."
     )
+
+    objects = TrackedQuerySet.as_manager()  # update()/bulk writes bump the public cache
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -398,6 +411,8 @@ class ProductImage(models.Model):
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TrackedQuerySet.as_manager()  # update()/bulk writes bump the public cache
 
     class Meta:
         ordering = ("position", "id")
