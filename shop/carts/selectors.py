@@ -3,18 +3,18 @@
 from django.db.models import Prefetch, QuerySet
 
 from shop.carts.models import Cart, CartItem
-from shop.catalog.selectors import with_images
+from shop.catalog.selectors import product_categories, with_line_products
 from shop.pricing.models import ShippingMethod
 from shop.pricing.selectors import Quote, quote
 from shop.pricing.totals import Line
 
 
 def cart_queryset() -> QuerySet[Cart]:
-    """Carts with their lines, the lines' products with their categories and images, and the voucher: a page
-    of cart documents in a fixed number of queries."""
-    items = CartItem.objects.select_related("product").prefetch_related("product__categories").order_by("id")
+    """Carts with their lines, the lines' products (and a variant's parent) with their categories, images and
+    options, and the voucher: a page of cart documents in a fixed number of queries."""
+    items = with_line_products(CartItem.objects.select_related("product").order_by("id"))
     return Cart.objects.select_related("voucher").prefetch_related(
-        Prefetch("items", queryset=with_images(items, prefix="product__")), "voucher__categories"
+        Prefetch("items", queryset=items), "voucher__categories"
     )
 
 
@@ -24,12 +24,13 @@ def user_carts(*, user) -> QuerySet[Cart]:
 
 
 def cart_lines(cart: Cart) -> list[Line]:
-    """The cart's lines at current prices, each with its product's categories (what vouchers look at)."""
+    """The cart's lines at current prices, each with its product's categories (what vouchers look at: a
+    variant's parent's when it has none of its own, `product_categories`)."""
     return [
         Line(
             unit_price=item.product.price,
             quantity=item.quantity,
-            category_ids=frozenset(category.pk for category in item.product.categories.all()),
+            category_ids=frozenset(category.pk for category in product_categories(item.product)),
         )
         for item in cart.items.all()
     ]

@@ -135,17 +135,36 @@ def _with_categories(queryset: QuerySet[Product]) -> QuerySet[Product]:
     return queryset.prefetch_related(_categories_prefetch())
 
 
-def with_line_categories(queryset: QuerySet, prefix: str = "") -> QuerySet:
-    """Prefetch what `product_categories` reads for the products at `prefix` ("product__": a cart's lines): their
-    categories and their parents' (the parents themselves are expected to be `select_related`)."""
-    return queryset.prefetch_related(
-        _categories_prefetch(f"{prefix}categories"), _categories_prefetch(f"{prefix}parent__categories")
-    )
+def with_line_products(
+    queryset: QuerySet, *, prefix: str = "product__", categories: bool = True, options: bool = True
+) -> QuerySet:
+    """Prefetch what a cart's or an order's lines show of their products (at `prefix`), a variant's parent
+    included: the images (`product_image_urls`), the categories vouchers look at (`product_categories`) and a
+    variant's options (`variants.product_options`, `variants.variant_title`). A fixed number of queries whatever
+    the number of lines; the parents' ones run only when some line is a variant."""
+    lookups = [_images_prefetch(f"{prefix}images"), _images_prefetch(f"{prefix}parent__images")]
+    if categories:
+        lookups += [_categories_prefetch(f"{prefix}categories"), _categories_prefetch(f"{prefix}parent__categories")]
+    if options:
+        lookups.append(_options_prefetch(f"{prefix}option_values"))
+    return queryset.select_related(f"{prefix}parent").prefetch_related(*lookups)
+
+
+def _options_prefetch(lookup: str) -> Prefetch:
+    return Prefetch(lookup, queryset=ProductOption.objects.select_related("attribute", "value"))
+
+
+def variants_prepare(products: Iterable[Product]) -> None:
+    """Fetch the parents and options of the variants among `products` (what `variant_title` and `product_options`
+    read), in two queries, for products read without `with_line_products` (checkout's locked rows)."""
+    found = [product for product in products if product.parent_id is not None]
+    if found:
+        prefetch_related_objects(found, "parent", _options_prefetch("option_values"))
 
 
 def product_categories(product: Product) -> list[Category]:
     """The one rule for "a product's categories" (product documents, vouchers): its own, or for a variant that
-    has none of its own its parent's. Reads the prefetched relations (`_with_categories`, `with_line_categories`);
+    has none of its own its parent's. Reads the prefetched relations (`_with_categories`, `with_line_products`);
     a variant's parent's are fetched here only when no selector prefetched them (one product's document)."""
     own = list(product.categories.all())
     if own or product.parent_id is None:
@@ -171,9 +190,13 @@ class ImageUrls(NamedTuple):
 
 def product_image_urls(product: Product, *, request=None) -> ImageUrls:
     """The one rule for "the picture of a product": its primary image's URL and thumbnail URL, else its
-    external image URL (FakeStore fixtures keep theirs; it may be "") and no thumbnail. Reads the images
-    prefetched by `with_images`; `request` makes local URLs absolute."""
+    external image URL (FakeStore fixtures keep theirs; it may be "") and no thumbnail; a variant with neither
+    shows its parent's. Reads the images prefetched by `with_images` (a parent's: `with_line_products`,
+    `products_prepare`, else they are fetched here); `request` makes local URLs absolute."""
     primary = next((image for image in product.images.all() if image.is_primary), None)
+    if primary is None and not product.image and product.parent_id is not None:
+        prefetch_related_objects([product], _images_prefetch("parent__images"))
+        return product_image_urls(product.parent, request=request)
     if primary is None:
         return ImageUrls(product.image, None)
     return ImageUrls(absolute_url(primary.file.url, request), absolute_url(primary.thumbnail.url, request))
@@ -187,14 +210,13 @@ def absolute_url(url: str, request=None) -> str:
 def _variant_lookups(user, structure: str) -> list:
     """What the document of a parent (its variants, active ones only for those who see only active products,
     with their options; its option set) or of a variant (its options, its parent's categories and images) needs."""
-    options = ProductOption.objects.select_related("attribute", "value")
     if structure == Product.Structure.CHILD:
         return [
-            Prefetch("option_values", queryset=options),
+            _options_prefetch("option_values"),
             _categories_prefetch("parent__categories"),
             _images_prefetch("parent__images"),
         ]
-    variants = Product.objects.prefetch_related(Prefetch("option_values", queryset=options)).order_by("pk")
+    variants = Product.objects.prefetch_related(_options_prefetch("option_values")).order_by("pk")
     if not sees_all(user, Product):
         variants = variants.filter(is_active=True)
     return [Prefetch("variants", queryset=variants), Prefetch("option_attributes", queryset=Attribute.objects.all())]

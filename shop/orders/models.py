@@ -136,6 +136,9 @@ class OrderItem(models.Model):
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="order_items")
     sku = models.CharField(max_length=64)
     title = models.CharField(max_length=255)
+    options = models.JSONField(
+        default=dict, blank=True, help_text='A variant\'s options at checkout, {"size": "m"}; {} for other products.'
+    )
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(**MONEY)

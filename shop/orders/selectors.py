@@ -2,14 +2,16 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from shop.catalog.selectors import with_images
+from shop.catalog.selectors import with_line_products
 from shop.orders.models import Order, OrderItem, OrderStatusChange, Shipment
 
 
 def order_queryset() -> QuerySet[Order]:
-    """Orders with their lines (with their products' slugs and images), history and shipments: a page of order
-    documents in a fixed number of queries."""
-    items = with_images(OrderItem.objects.select_related("product").order_by("id"), prefix="product__")
+    """Orders with their lines (with their products' slugs and images, a variant's parent's images too), history
+    and shipments: a page of order documents in a fixed number of queries. A line's options are its own copy."""
+    items = with_line_products(
+        OrderItem.objects.select_related("product").order_by("id"), categories=False, options=False
+    )
     return Order.objects.prefetch_related(
         Prefetch("items", queryset=items),
         Prefetch("history", queryset=OrderStatusChange.objects.order_by("created_at", "id")),

@@ -21,8 +21,9 @@ from shop.carts.selectors import cart_queryset, cart_quote
 from shop.carts.services import cart_holder, cart_mark_ordered
 from shop.catalog.models import StockMovement
 from shop.catalog.reviews import purchases_record
+from shop.catalog.selectors import variants_prepare
 from shop.catalog.services import stock_adjust, stock_check, stock_lock
-from shop.catalog.variants import variant_title
+from shop.catalog.variants import product_options, variant_title
 from shop.core.exceptions import Conflict, InvalidInput, InvalidTransition
 from shop.orders import signals
 from shop.orders.emails import customer_email_schedule
@@ -153,8 +154,8 @@ def order_place(*, cart: Cart, by, shipping_address=None, shipping_method: str |
     cart's reservations; an inactive product counts as 0), so `InsufficientStock` lists all the short products.
     The cart is priced by the one pricing function (`cart_quote`), exactly as its quote was; a voucher that
     stopped being usable is `VoucherUnavailable` (409). Then stock is decremented with a `sale` movement per
-    line, prices, titles, skus, the address and every part of the total are copied, the voucher's use is
-    counted, and the cart becomes `ordered` with its reservations released.
+    line, prices, titles, skus, variants' options, the address and every part of the total are copied, the
+    voucher's use is counted, and the cart becomes `ordered` with its reservations released.
     """
     cart, items = _lock_cart_for_checkout(cart, by)
     shipping = _shipping_fields(by, shipping_address)
@@ -163,6 +164,7 @@ def order_place(*, cart: Cart, by, shipping_address=None, shipping_method: str |
     products = stock_check(wanted={item.product_id: item.quantity for item in items}, holder=cart_holder(cart.pk))
     priced = _priced(cart, voucher=voucher, country=shipping["shipping_country"], shipping_method=method)
     lines = [(products[item.product_id], item.quantity) for item in items]
+    variants_prepare(products.values())
     order = _create_order(user=by, cart=cart, **_money_fields(priced), **shipping)
     OrderItem.objects.bulk_create(
         OrderItem(
@@ -170,6 +172,7 @@ def order_place(*, cart: Cart, by, shipping_address=None, shipping_method: str |
             product=product,
             sku=product.sku,
             title=variant_title(product),
+            options=product_options(product),
             unit_price=product.price,
             quantity=qty,
             line_total=product.price * qty,

@@ -90,6 +90,8 @@ def test_limit_cart_patch_adds_to_the_line_and_answers_the_cart(customer):
             "product": product.pk,
             "title": product.title,
             "slug": product.slug,
+            "thumbnail": None,
+            "options": {},
             "quantity": 4,
             "unit_price": "10.00",
             "line_total": "40.00",
@@ -112,6 +114,8 @@ def test_limit_checkout_writes_the_order_and_keeps_the_ledger(customer):
     assert answer.status_code == 201
     order = Order.objects.get(pk=answer.json()["id"])
     assert order.total == 30 and order.history.get().to_status == "pending"
+    assert [(line["slug"], line["options"]) for line in answer.json()["items"]] == [(item.product.slug, {})]
+    assert order.items.get().options == {}
     assert Cart.objects.get(pk=cart.pk).status == "ordered"
     product = Product.objects.annotate(ledger=Sum("stock_movements__delta")).get(pk=item.product_id)
     assert product.stock == 2 == product.ledger

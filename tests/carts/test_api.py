@@ -84,6 +84,7 @@ def test_patch_applies_changes_and_answers_the_cart(customer_client, customer):
         "title": a.title,
         "slug": a.slug,
         "thumbnail": None,
+        "options": {},
         "quantity": 3,
         "unit_price": "2.50",
         "line_total": "7.50",
@@ -238,7 +239,7 @@ def test_list_runs_a_fixed_number_of_queries(staff_client, django_assert_max_num
     for _ in range(3):
         cart = CartFactory()
         CartItemFactory.create_batch(2, cart=cart)
-    with django_assert_max_num_queries(8):  # + the staff member's permissions (own, groups), the products' images
+    with django_assert_max_num_queries(9):  # + the staff member's permissions (own, groups), images, options
         response = staff_client.get(url(), {"page_size": page_size})
     assert response.status_code == 200 and len(response.data["results"]) == min(page_size, 3)
 

@@ -16,6 +16,7 @@ from tests.factories import (
     ShippingMethodFactory,
     TaxRateFactory,
     VoucherFactory,
+    product_with_variants,
 )
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,28 @@ def test_the_document_says_why_a_voucher_stopped_counting(customer_client, cart)
     cart.save()
     data = customer_client.get(f"/api/v1/carts/{cart.pk}/").data
     assert (data["discount"], data["voucher_problem"]) == ("0.00", "minimum_not_met")
+
+
+def test_a_category_voucher_applies_to_a_variant_through_its_parents_categories(customer_client, customer):
+    shirts = CategoryFactory()
+    _parent, (small, *_) = product_with_variants(categories=[shirts], price="30.00")
+    cart = CartFactory(user=customer)
+    CartItemFactory(cart=cart, product=small)
+    CartItemFactory(cart=cart, product=ProductFactory(price=Decimal("20.00")))  # in no category
+    VoucherFactory(code="SHIRTS", kind="percent", value=Decimal("10")).categories.add(shirts)
+    response = apply(customer_client, cart, "SHIRTS")
+    assert response.status_code == 200, response.json()
+    assert (response.data["subtotal"], response.data["discount"]) == ("50.00", "3.00")
+
+
+def test_a_variants_own_categories_replace_its_parents_for_vouchers(customer_client, customer):
+    shirts, sale = CategoryFactory(), CategoryFactory()
+    _parent, (small, *_) = product_with_variants(categories=[shirts])
+    small.categories.set([sale])
+    cart = CartFactory(user=customer)
+    CartItemFactory(cart=cart, product=small)
+    VoucherFactory(code="SHIRTS").categories.add(shirts)
+    assert apply(customer_client, cart, "SHIRTS").json()["reason"] == "not_applicable"
 
 
 def test_the_quote_adds_shipping_and_the_destinations_tax(customer_client, cart):

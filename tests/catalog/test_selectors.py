@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 
 from shop.catalog import selectors
+from shop.catalog.models import Product
 from shop.catalog.reviews import review_submit
-from tests.factories import CategoryFactory, ProductFactory
+from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory, product_with_variants
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,26 @@ def test_rating_value_is_the_callers_own(customer, other_customer):
     review_submit(product=product, user=customer, rating=3)
     assert selectors.rating_value(product=product, user=customer) == 3
     assert selectors.rating_value(product=product, user=other_customer) is None
+
+
+def test_a_variants_categories_are_its_own_else_its_parents():
+    shirts, sale = CategoryFactory(), CategoryFactory()
+    parent, (small, medium, _large) = product_with_variants(categories=[shirts])
+    small.categories.set([sale])
+    assert selectors.product_categories(small) == [sale]
+    assert selectors.product_categories(medium) == [shirts]
+    assert selectors.product_categories(parent) == [shirts]
+    assert selectors.product_categories(ProductFactory()) == []
+
+
+def test_a_variant_without_a_picture_of_its_own_shows_its_parents():
+    parent, (small, medium, large) = product_with_variants(image="https://cdn.example.com/shirt.jpg")
+    ProductImageFactory(product=small, file="products/1/own.png", thumbnail="products/1/own-t.png", is_primary=True)
+    Product.objects.filter(pk=large.pk).update(image="https://cdn.example.com/large.jpg")
+    large.refresh_from_db()
+    assert selectors.product_image_urls(small) == ("/media/products/1/own.png", "/media/products/1/own-t.png")
+    assert selectors.product_image_urls(medium) == ("https://cdn.example.com/shirt.jpg", None)
+    assert selectors.product_image_urls(large) == ("https://cdn.example.com/large.jpg", None)  # its own URL
+    ProductImageFactory(product=parent, file="products/2/p.png", thumbnail="products/2/p-t.png", is_primary=True)
+    medium = Product.objects.get(pk=medium.pk)
+    assert selectors.product_image_urls(medium) == ("/media/products/2/p.png", "/media/products/2/p-t.png")

@@ -107,6 +107,17 @@ def test_a_variants_document_takes_its_parents_categories_and_images_in_a_fixed_
     assert len(body["categories"]) == 3 and len(body["images"]) == 2
 
 
+def test_a_variant_without_a_picture_shows_its_parents_and_one_with_its_own_url_keeps_it(api_client):
+    parent, (small, medium, _l) = product_with_variants()
+    ProductImageFactory(product=parent, thumbnail="products/3/p-thumb.png", is_primary=True)
+    Product.objects.filter(pk=medium.pk).update(image="https://cdn.example.com/medium.jpg")
+    body = api_client.get(detail(small)).json()
+    assert body["thumbnail"] == "http://testserver/media/products/3/p-thumb.png"
+    assert body["image"] == body["images"][0]["url"]
+    own = api_client.get(detail(medium)).json()
+    assert (own["image"], own["thumbnail"]) == ("https://cdn.example.com/medium.jpg", None)
+
+
 def test_customers_see_active_variants_only_and_staff_see_all(api_client, staff_client):
     parent, (small, medium, _large) = product_with_variants()
     Product.objects.filter(pk=medium.pk).update(is_active=False)

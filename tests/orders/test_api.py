@@ -47,6 +47,7 @@ def test_checkout_answers_201_with_the_order_and_its_location(customer_client, c
             "product": product.pk,
             "sku": product.sku,
             "title": product.title,
+            "options": {},
             "slug": product.slug,
             "thumbnail": None,
             "unit_price": "4.20",

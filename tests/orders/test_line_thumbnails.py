@@ -1,9 +1,19 @@
-"""Order lines carry the product's slug and primary thumbnail as they are now, in a fixed number of queries."""
+"""Order lines carry the product's slug and primary thumbnail as they are now (a variant without a picture of its
+own: its parent's), and a variant's options as they were ordered, in a fixed number of queries."""
 
 import pytest
 
+from shop.catalog.models import AttributeValue, ProductOption
 from shop.orders import services
-from tests.factories import CartWithLinesFactory, CustomerFactory, ProductFactory, ProductImageFactory
+from shop.orders.models import OrderItem
+from tests.factories import (
+    CartWithLinesFactory,
+    CustomerFactory,
+    ProductFactory,
+    ProductImageFactory,
+    product_with_variants,
+)
+from tests.helpers import queries_for_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipping_addresses")]
 
@@ -43,3 +53,49 @@ def test_the_order_list_with_thumbnails_makes_a_fixed_number_of_queries(
     orders = response.json()["results"]
     assert len(orders) == min(page_size, 4)
     assert all(line["thumbnail"] and line["slug"] for order in orders for line in order["items"])
+
+
+def place_variants(user, variants):
+    return services.order_place(cart=CartWithLinesFactory(user=user, lines=[(v, 1) for v in variants]), by=user)
+
+
+def test_an_order_line_of_a_variant_shows_its_options_and_its_parents_thumbnail(customer_client, customer):
+    parent, (_s, medium, _l) = product_with_variants({"size": ["s", "m", "l"]})
+    ProductImageFactory(product=parent, thumbnail="products/5/parent-thumb.png", is_primary=True)
+    order = place_variants(customer, [medium])
+    line = customer_client.get(f"/api/v1/orders/{order.pk}/").json()["items"][0]
+    assert (line["product"], line["slug"], line["options"]) == (medium.pk, medium.slug, {"size": "m"})
+    assert line["title"] == f"{parent.title} (M)"
+    assert line["thumbnail"] == "http://testserver/media/products/5/parent-thumb.png"
+
+
+def test_checkout_copies_the_options_and_the_line_keeps_them_when_the_variant_changes(customer_client, customer):
+    _parent, (small, *_) = product_with_variants({"size": ["s", "m"], "colour": ["red", "blue"]})
+    order = place_variants(customer, [small])
+    assert OrderItem.objects.get(order=order).options == {"size": "s", "colour": "red"}
+    blue = AttributeValue.objects.get(attribute__slug="colour", slug="blue")
+    ProductOption.objects.filter(product=small, attribute=blue.attribute).update(value=blue)
+    line = customer_client.get(f"/api/v1/orders/{order.pk}/").json()["items"][0]
+    assert line["options"] == {"size": "s", "colour": "red"}
+
+
+def test_a_standalone_products_order_line_has_no_options(customer_client, customer):
+    order, _product = place_with_image(customer)
+    assert customer_client.get(f"/api/v1/orders/{order.pk}/").json()["items"][0]["options"] == {}
+
+
+def test_order_lists_of_variants_make_as_many_queries_for_one_line_as_for_many(staff_client):
+    def order_of_variants(n):
+        parent, variants = product_with_variants({"size": ["s", "m", "l"], "colour": ["red", "blue"]})
+        ProductImageFactory(product=parent, is_primary=True)
+        place_variants(CustomerFactory(), variants[:n])
+
+    order_of_variants(1)
+    one = queries_for_page(staff_client, "/api/v1/orders/", page_size=100)
+    for _ in range(3):
+        order_of_variants(6)
+    place_with_image(CustomerFactory())
+    assert queries_for_page(staff_client, "/api/v1/orders/", page_size=100) == one
+    # the staff member, their permissions (own, groups), count, page, lines with products and parents, images,
+    # the parents' images, history, shipments
+    assert one == 10

@@ -18,11 +18,13 @@ from shop.pricing.models import ShippingMethod, TaxRate, Voucher
 from tests.factories import (
     CartFactory,
     CartItemFactory,
+    CategoryFactory,
     CustomerFactory,
     ProductFactory,
     ShippingMethodFactory,
     TaxRateFactory,
     VoucherFactory,
+    product_with_variants,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,24 @@ def test_checkout_charges_what_the_quote_said(customer_client, cart, shop_setup)
     )  # fmt: skip
     assert order["shipping_method"] == {"code": "express", "name": "Express", "price": "14.99"}
     assert order["voucher"] == "FIVE" and order["currency"] == "USD"
+
+
+def test_a_category_voucher_discounts_a_variant_of_a_product_in_that_category(
+    customer_client, customer, shipping_addresses
+):
+    shirts = CategoryFactory()
+    _parent, (small, *_) = product_with_variants(categories=[shirts], price="40.00", stock=5)
+    cart = CartFactory(user=customer)
+    CartItemFactory(cart=cart, product=small)
+    CartItemFactory(cart=cart, product=ProductFactory(price=Decimal("10.00"), stock=5))
+    cart.voucher = VoucherFactory(code="SHIRTS", kind="percent", value=Decimal("25"))
+    cart.voucher.categories.add(shirts)
+    cart.save()
+    response = checkout(customer_client, cart)
+    assert response.status_code == 201, response.json()
+    assert (response.data["subtotal"], response.data["discount"], response.data["total"]) == (
+        "50.00", "10.00", "40.00",
+    )  # fmt: skip
 
 
 def test_the_order_keeps_its_prices_when_the_shop_changes_them(customer_client, cart, shop_setup):

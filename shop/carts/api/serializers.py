@@ -4,6 +4,7 @@ from rest_framework import serializers
 from shop.carts.models import MAX_ITEM_QUANTITY, Cart, CartItem
 from shop.carts.selectors import cart_quote
 from shop.catalog.selectors import product_image_urls
+from shop.catalog.variants import product_options, variant_title
 from shop.core.serializers import StrictSerializer
 
 MAX_OPERATIONS = 100  # add + update + remove entries in one PATCH
@@ -12,9 +13,14 @@ MONEY_FIELD = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 class CartItemSerializer(serializers.ModelSerializer):
     product = serializers.IntegerField(source="product_id", read_only=True)
-    title = serializers.CharField(source="product.title", read_only=True)
+    title = serializers.SerializerMethodField(
+        help_text="The product's title; a variant's without one: \"T-shirt (M)\"."
+    )
     slug = serializers.CharField(source="product.slug", read_only=True)
-    thumbnail = serializers.SerializerMethodField(help_text="The product's primary image thumbnail, or null.")
+    thumbnail = serializers.SerializerMethodField(
+        help_text="The product's primary image thumbnail (a variant without images of its own: its parent's), or null."
+    )
+    options = serializers.SerializerMethodField(help_text='A variant\'s `{"<attribute>": "<value>"}`; {} otherwise.')
     unit_price = serializers.DecimalField(
         source="product.price", max_digits=10, decimal_places=2, read_only=True, help_text="The current price."
     )
@@ -22,12 +28,19 @@ class CartItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CartItem
-        fields = ("product", "title", "slug", "thumbnail", "quantity", "unit_price", "line_total")
+        fields = ("product", "title", "slug", "thumbnail", "options", "quantity", "unit_price", "line_total")
         read_only_fields = fields
+
+    def get_title(self, item) -> str:
+        return variant_title(item.product)
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_thumbnail(self, item) -> str | None:
         return product_image_urls(item.product, request=self.context.get("request")).thumbnail
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_options(self, item) -> dict:
+        return product_options(item.product)
 
     @extend_schema_field(MONEY_FIELD)
     def get_line_total(self, item) -> str:

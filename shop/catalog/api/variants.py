@@ -14,8 +14,9 @@ from shop.core.schema import problem_responses
 from shop.core.serializers import StrictModelSerializer
 
 MONEY = serializers.DecimalField(max_digits=10, decimal_places=2)  # formats prices without building fields
-#: What a variant's document takes from its parent when its own is empty (its categories: `product_categories`).
-INHERITED_FIELDS = ("title", "description", "images", "image", "thumbnail")
+#: What a variant's document takes from its parent when its own is empty (its categories: `product_categories`;
+#: `image` and `thumbnail`: `product_image_urls`).
+INHERITED_FIELDS = ("title", "description", "images")
 
 OPTION_PARAMETER = OpenApiParameter(
     "option",

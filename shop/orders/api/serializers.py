@@ -9,11 +9,21 @@ from shop.orders.models import Order, OrderItem, OrderStatusChange, Shipment
 class OrderItemSerializer(serializers.ModelSerializer):
     product = serializers.IntegerField(source="product_id", read_only=True, allow_null=True)
     slug = serializers.SerializerMethodField(help_text="The product's slug now, or null.")
-    thumbnail = serializers.SerializerMethodField(help_text="The product's primary image thumbnail now, or null.")
+    thumbnail = serializers.SerializerMethodField(
+        help_text="The product's primary image thumbnail now (a variant without images of its own: its parent's), "
+        "or null."
+    )
+    options = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text='A variant\'s options as ordered, {"size": "m"}; else {}.',
+    )
 
     class Meta:
         model = OrderItem
-        fields = ("id", "product", "sku", "title", "slug", "thumbnail", "unit_price", "quantity", "line_total")
+        fields = (
+            "id", "product", "sku", "title", "options", "slug", "thumbnail", "unit_price", "quantity", "line_total",
+        )  # fmt: skip
         read_only_fields = fields
 
     def get_slug(self, item) -> str | None:
