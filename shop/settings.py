@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, whose forms it extends
     "shop.backoffice.admin_site.ShopAdminConfig",  # django.contrib.admin with the shop's AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -207,7 +209,22 @@ PDF_FONT_FILE = env.str("PDF_FONT_FILE", default="")  # a TTF font for PDFs; def
 FRONTEND_PASSWORD_RESET_URL = env.str("FRONTEND_PASSWORD_RESET_URL", default="")
 
 # --- Internationalisation -------------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# Shop content (product title and description, category name and description, attribute and value names,
+# shipping method names) in several languages through django-modeltranslation: one column per language and
+# field (`title_en`, `title_tr`). CONTENT_LANGUAGES is the fixed set of languages that have columns, so the
+# migrations never depend on the environment; adding a language means adding it here plus a migration
+# (README "Languages"). LANGUAGES (the languages the shop serves) must be a subset of it, LANGUAGE_CODE (the
+# default language: plain `title` writes and the per-field fallback) one of LANGUAGES (shop/core/i18n.py checks).
+CONTENT_LANGUAGES = ("en", "tr")
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en").lower()
+LANGUAGES = [
+    (code, LANG_INFO.get(code, {}).get("name", code))
+    for code in (code.strip().lower() for code in env.list("LANGUAGES", default=["en"]))
+    if code
+]
+MODELTRANSLATION_LANGUAGES = CONTENT_LANGUAGES
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE if LANGUAGE_CODE in CONTENT_LANGUAGES else CONTENT_LANGUAGES[0]
+MODELTRANSLATION_FALLBACK_LANGUAGES = (MODELTRANSLATION_DEFAULT_LANGUAGE,)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
