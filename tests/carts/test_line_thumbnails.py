@@ -91,3 +91,17 @@ def test_cart_lists_of_variants_make_as_many_queries_for_one_line_as_for_many(st
     # the staff member, their permissions (own, groups), count, page, lines with products and parents,
     # categories, the parents' categories, images, the parents' images, options
     assert one == 11
+
+
+def test_a_cart_of_variants_reads_in_as_many_queries_for_one_line_as_for_many(customer_client, customer):
+    parent, variants = product_with_variants({"size": ["s", "m", "l"], "colour": ["red", "blue"]})
+    ProductImageFactory(product=parent, is_primary=True)
+    cart = CartFactory(user=customer)
+    CartItemFactory(cart=cart, product=variants[0])
+    one = queries_for_page(customer_client, f"/api/v1/carts/{cart.pk}/")
+    for variant in variants[1:]:
+        CartItemFactory(cart=cart, product=variant)
+    CartItemFactory.create_batch(2, cart=cart)
+    assert queries_for_page(customer_client, f"/api/v1/carts/{cart.pk}/") == one
+    lines = customer_client.get(f"/api/v1/carts/{cart.pk}/").json()["items"]
+    assert [line["options"] for line in lines[:2]] == [{"size": "s", "colour": "red"}, {"size": "s", "colour": "blue"}]

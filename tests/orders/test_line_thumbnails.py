@@ -99,3 +99,15 @@ def test_order_lists_of_variants_make_as_many_queries_for_one_line_as_for_many(s
     # the staff member, their permissions (own, groups), count, page, lines with products and parents, images,
     # the parents' images, history, shipments
     assert one == 10
+
+
+def test_an_order_of_variants_reads_in_as_many_queries_for_one_line_as_for_many(customer_client, customer):
+    parent, variants = product_with_variants({"size": ["s", "m", "l"], "colour": ["red", "blue"]})
+    ProductImageFactory(product=parent, is_primary=True)
+    one = place_variants(customer, variants[:1])
+    many = place_variants(customer, [*variants[1:], ProductFactory(stock=3)])
+    assert queries_for_page(customer_client, f"/api/v1/orders/{many.pk}/") == queries_for_page(
+        customer_client, f"/api/v1/orders/{one.pk}/"
+    )
+    lines = customer_client.get(f"/api/v1/orders/{many.pk}/").json()["items"]
+    assert len(lines) == 6 and all(line["thumbnail"] for line in lines[:5]) and lines[5]["options"] == {}
