@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from modeltranslation.utils import get_language
 
 from shop.accounts.models import User
 from shop.catalog import search
@@ -37,6 +38,7 @@ from shop.catalog.models import (
     StockReservation,
     WishlistItem,
 )
+from shop.core.i18n import default_language, localized
 from shop.core.permissions import sees_all
 
 
@@ -119,6 +121,17 @@ def products_with_history(queryset: QuerySet[Product]) -> QuerySet[Product]:
 def category_list() -> QuerySet[Category]:
     """Every category, in tree order (by path)."""
     return Category.objects.all()
+
+
+def category_list_named(name: str) -> QuerySet[Category]:
+    """Categories called `name` as readers see it: in the active language, or where that has no translation, in
+    the default one (a plain `filter(name=...)` looks at the active language's column only)."""
+    active, default = get_language(), default_language()
+    condition = Q(**{localized("name", default): name})
+    if active != default:
+        untranslated = Q(**{f"{localized('name', active)}__isnull": True}) | Q(**{localized("name", active): ""})
+        condition = Q(**{localized("name", active): name}) | (untranslated & condition)
+    return category_list().filter(condition)
 
 
 def category_list_with_product_counts() -> QuerySet[Category]:

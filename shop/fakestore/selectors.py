@@ -25,7 +25,7 @@ def product_list(*, category_name: str | None = None) -> QuerySet[Product]:
     products = catalog.product_list(user=None)
     if category_name is None:
         return products
-    named = catalog.category_list().filter(name=category_name).values_list("pk", flat=True)
+    named = catalog.category_list_named(category_name).values_list("pk", flat=True)
     return catalog.products_in_categories(products, named)
 
 
