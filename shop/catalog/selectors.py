@@ -257,10 +257,13 @@ def _with_variants(queryset: QuerySet[Product], user) -> QuerySet[Product]:
     return queryset.prefetch_related(*lookups)
 
 
-def product_visible(queryset: QuerySet[Product], user) -> QuerySet[Product]:
-    """Customers and anonymous callers see active products only, and a variant only while its parent is active."""
+def product_visible(queryset: QuerySet[Product], user, *, variants: bool = True) -> QuerySet[Product]:
+    """Customers and anonymous callers see active products only, and a variant only while its parent is active.
+    `variants=False` says the queryset holds no variants: no parent is joined (a list's count scans less)."""
     if sees_all(user, Product):
         return queryset
+    if not variants:
+        return queryset.filter(is_active=True)
     return queryset.filter(Q(parent__isnull=True) | Q(parent__is_active=True), is_active=True)
 
 
@@ -268,10 +271,10 @@ def product_list(*, user=None, filters: dict | None = None, variants: bool = Fal
     """The products `user` may see (`product_visible`), categories and images prefetched (`products_prepare` adds what
     parents and variants need); `filters` are the cleaned values that `product_filter` takes. Variants are
     listed inside their parents, not on their own, unless `variants` is true (one product by id, the admin)."""
-    queryset = product_visible(with_images(_with_categories(Product.objects.all())), user)
+    queryset = with_images(_with_categories(Product.objects.all()))
     if not variants:
         queryset = queryset.exclude(structure=Product.Structure.CHILD)
-    return product_filter(queryset, **(filters or {}))
+    return product_filter(product_visible(queryset, user, variants=variants), **(filters or {}))
 
 
 def products_with_variant_totals(queryset: QuerySet[Product]) -> QuerySet[Product]:

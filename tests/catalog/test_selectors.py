@@ -19,6 +19,14 @@ def test_product_list_shows_customers_active_products_and_staff_all(customer, st
     assert list(selectors.product_list(user=staff)) == [active, inactive]
 
 
+def test_a_customers_list_joins_no_parent_and_a_lookup_by_id_hides_variants_of_inactive_parents(customer):
+    """A list holds no variants, so their parents' flag is not joined (the count scans the products alone)."""
+    assert "JOIN" not in str(selectors.product_list(user=customer).query)
+    _parent, (variant,) = product_with_variants({"size": ["s"]}, is_active=False)
+    assert selectors.product_get(user=customer, pk=variant.pk) is None
+    assert list(selectors.product_list(user=customer)) == []
+
+
 def test_product_list_applies_the_filters():
     shoes = CategoryFactory()
     cheap = ProductFactory(slug="cheap", price=Decimal("1.00"), categories=[shoes], stock=0)
