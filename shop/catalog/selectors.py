@@ -9,10 +9,12 @@ from typing import NamedTuple
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import (
     Count,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -303,12 +305,53 @@ def product_search(
     found through its variants' title, description or sku."""
     others = [field for field in fields if field not in search.FIELDS]
     for term in terms:
-        variants = Product.objects.filter(search.matches(term), parent__isnull=False).values("parent_id")
-        condition = search.matches(term) | Q(pk__in=variants)
+        condition = _search_condition(term)
         for field in others:
             condition |= Exists(Product.objects.filter(pk=OuterRef("pk"), **{f"{field}__icontains": term}))
         queryset = queryset.filter(condition)
     return queryset
+
+
+#: Parents found through their variants that a search names as ids; more are matched by a subquery.
+SEARCH_PARENT_IDS_MAX = 1000
+
+
+def _search_condition(term: str) -> Q:
+    """`term` in the product's own words (`search.matches`), or in one of its variants'. The variants' parents
+    are read first, as ids: an `OR` with a subquery would keep the planner from answering the whole condition
+    from the search indexes (a term matching nothing scanned every product, bench/RESULTS.md)."""
+    variants = Product.objects.filter(search.matches(term), parent__isnull=False).order_by()
+    parents = list(variants.values_list("parent_id", flat=True).distinct()[: SEARCH_PARENT_IDS_MAX + 1])
+    if not parents:
+        return search.matches(term)
+    if len(parents) > SEARCH_PARENT_IDS_MAX:
+        return search.matches(term) | Q(pk__in=variants.values("parent_id"))
+    return search.matches(term) | Q(pk__in=parents)
+
+
+#: Orderings the index `product_active_price_idx` and its kind can walk; `product_order_unwalked` hides them.
+WALKABLE_ORDERINGS = {
+    "price": models.DecimalField(),
+    "rating_rate": models.DecimalField(),
+    "stock": models.IntegerField(),
+}
+
+
+def product_order_unwalked(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """The same order by an expression (`price + 0`) that no index matches, for a search narrowed further (by a
+    category): PostgreSQL's statistics on the search columns make it expect the first page early in a walk of
+    the price index, testing every row, where the search and category indexes find the few matches at once and
+    sorting them is cheap (search + category + `-price` at 100k products: 315 → 45 ms, bench/RESULTS.md). Only
+    on PostgreSQL: SQLite's planner takes the indexes itself."""
+    ordering = queryset.query.order_by
+    if connection.vendor != "postgresql" or not ordering or not isinstance(ordering[0], str):
+        return queryset
+    name = ordering[0].lstrip("-")
+    if name not in WALKABLE_ORDERINGS:
+        return queryset
+    expression = ExpressionWrapper(F(name) + 0, output_field=WALKABLE_ORDERINGS[name])
+    first = expression.desc() if ordering[0].startswith("-") else expression.asc()
+    return queryset.order_by(first, *ordering[1:])
 
 
 def products_in_categories(queryset: QuerySet[Product], category_ids: Iterable[int]) -> QuerySet[Product]:

@@ -190,3 +190,31 @@ def test_product_detail_query_count(api_client, django_assert_max_num_queries):
     ProductImageFactory.create_batch(2, product=product)
     with django_assert_max_num_queries(3):  # the product, its categories, its images
         assert api_client.get(f"{URL}{product.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("ordering", ["-price", "price", "-stock", "rating"])
+def test_a_search_within_a_category_keeps_the_asked_order(api_client, ordering):
+    """On PostgreSQL the order is by an expression no index walks (`product_order_unwalked`): the same order."""
+    shoes = CategoryFactory()
+    products = [
+        ProductFactory(title=f"Oak shoe {n}", price=Decimal(price), stock=stock, categories=[shoes])
+        for n, (price, stock) in enumerate([("5.00", 3), ("9.00", 1), ("5.00", 7), ("1.00", 2)])
+    ]
+    ProductFactory(title="Oak table", price=Decimal("99.00"))  # not in the category
+    ProductFactory(title="Pine shoe", price=Decimal("50.00"), categories=[shoes])  # not found
+    field = {"price": "price", "stock": "stock", "rating": "rating_rate"}[ordering.lstrip("-")]
+    expected = sorted(products, key=lambda p: (getattr(p, field), p.pk), reverse=ordering.startswith("-"))
+    response = api_client.get(URL, {"search": "oak", "category": shoes.pk, "ordering": ordering})
+    assert ids(response) == [p.pk for p in expected]
+
+
+def test_a_search_finds_parents_through_many_matching_variants_too(api_client, monkeypatch):
+    """Past SEARCH_PARENT_IDS_MAX parents the variants' parents are matched by a subquery instead of ids."""
+    from shop.catalog import selectors
+    from tests.factories import product_with_variants
+
+    parent, variants = product_with_variants({"size": ["s", "m"]}, title="Shirt")
+    Product.objects.filter(pk=variants[0].pk).update(sku="ZEBRA-1")
+    for limit in (1000, 0):
+        monkeypatch.setattr(selectors, "SEARCH_PARENT_IDS_MAX", limit)
+        assert ids(api_client.get(URL, {"search": "zebra"})) == [parent.pk]

@@ -73,7 +73,13 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
 
     def filter_queryset(self, queryset):
         """Filters, search and ordering shape lists; a single product is found by its id alone."""
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
+        if self.action != "list":
+            return queryset
+        queryset = super().filter_queryset(queryset)
+        params = self.request.query_params
+        if params.get("search") and (params.get("category") or params.get("category_ids")):
+            queryset = selectors.product_order_unwalked(queryset)
+        return queryset
 
     def search_queryset(self, queryset, terms):
         return selectors.product_search(queryset, terms, fields=self.search_fields)
