@@ -26,10 +26,12 @@ from shop.core import public_cache
 from shop.core.bulk import update_many
 from shop.core.exceptions import InvalidInput
 from shop.core.money import to_money
+from shop.core.translated import localized_fields
 
 #: Values per `IN (...)` list: under SQLite's and PostgreSQL's limits on parameters per statement.
 CHUNK = 5_000
-UPDATED_FIELDS = (*PRODUCT_FIELDS, "stock", "updated_at")
+#: The translated fields are written in every language (`title_en`, `title_tr`) beside the field itself.
+UPDATED_FIELDS = (*PRODUCT_FIELDS, *localized_fields(Product, PRODUCT_FIELDS), "stock", "updated_at")
 
 #: Sent after a batch is written, inside its transaction: `created` (new products), `updated` (pairs of the
 #: product as it was locked and as written), `categories` ({product id: (old ids, new ids)} where links

@@ -34,6 +34,7 @@ from shop.core.importexport import (
     adopt_saved,
     service_errors,
 )
+from shop.core.translated import instance_translations, translated_columns
 
 CATEGORY_FIELDS = ("name", "slug", "parent", "description")
 
@@ -45,7 +46,7 @@ class CategoryResource(ShopResource):
     class Meta:
         model = Category
         import_id_fields = ("slug",)
-        fields = ("slug", "name", "parent", "description", "path")
+        fields = translated_columns(Category, ("slug", "name", "parent", "description", "path"))
         skip_unchanged = True
         clean_model_instances = True
 
@@ -57,10 +58,11 @@ class CategoryResource(ShopResource):
 
     def do_instance_save(self, instance, is_create):
         values = {name: getattr(instance, name) for name in CATEGORY_FIELDS}
+        translations = instance_translations(instance, CATEGORY_FIELDS)
         if is_create:
-            adopt_saved(instance, category_create(**values))
+            adopt_saved(instance, category_create(**values, translations=translations))
         else:
-            category_update(category=instance, **values)
+            category_update(category=instance, **values, translations=translations)
 
 
 class _Loaded(list):
@@ -103,10 +105,10 @@ class ProductResource(VariantColumnsResource):
     class Meta:
         model = Product
         import_id_fields = ("sku",)
-        fields = (
+        fields = translated_columns(Product, (
             "sku", "slug", "title", "description", "price", "image", "stock", "is_active", "categories",
             "rating_rate", "rating_count", "structure", "parent_sku", "options", "option_attributes",
-        )  # fmt: skip
+        ))  # fmt: skip
         skip_unchanged = True
         clean_model_instances = True
         use_bulk = True

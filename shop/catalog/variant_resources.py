@@ -22,6 +22,7 @@ from shop.catalog.services import PRODUCT_FIELDS, product_create, product_update
 from shop.core.exceptions import InvalidInput
 from shop.core.importexport import KeyForeignKeyWidget, ShopResource, adopt_saved, service_errors
 from shop.core.money import to_money
+from shop.core.translated import instance_translations
 
 Structure = Product.Structure
 SLUG_SEPARATOR = "|"
@@ -142,6 +143,7 @@ class VariantColumnsResource(ShopResource):
         if instance.structure == Structure.PARENT:
             values["price"] = None  # follows its variants
         extra = {"stock": instance.stock, **self._stock_note, **self.variant_values(instance, is_create)}
+        extra["translations"] = instance_translations(instance, PRODUCT_FIELDS)
         categories = instance._import_categories
         if is_create:
             adopt_saved(instance, product_create(**values, categories=categories or (), **extra))

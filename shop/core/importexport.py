@@ -20,7 +20,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from import_export import resources
+from import_export import fields, resources
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.forms import ImportForm
 from import_export.instance_loaders import ModelInstanceLoader
@@ -30,6 +30,7 @@ from shop.core.admin_actions import error_text
 from shop.core.exceptions import DomainError
 from shop.core.formats import FORMATS, TooManyRows
 from shop.core.formula import FormulaCell
+from shop.core.translated import default_language_active
 
 _background = []
 
@@ -308,10 +309,43 @@ class UniqueValues:
 FORMULA_REFUSED = "Looks like a spreadsheet formula (starts with =, +, - or @); prefix it with ' to import it as text."
 
 
+class TranslationColumn(fields.Field):
+    """A field's column in a language other than the default (`title_tr`): an empty cell is no translation
+    (the default language's value is shown), stored as "" and equal to a translation never written (None),
+    so that a file exported and imported again changes nothing."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "" if value is None else value
+
+    def clean(self, row, **kwargs):
+        value = super().clean(row, **kwargs)
+        return "" if value is None else value
+
+
 class ShopResource(resources.ModelResource):
     """A ModelResource whose every bad cell becomes a field error of its row (shown in the preview),
     many-to-many cells included; import-export itself turns some (e.g. "x" as a number) into crashes.
     The cleaned many-to-many values are kept in `instance.cleaned_m2m` for the save."""
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        if not hasattr(django_field, "translated_field"):  # not modeltranslation's field of one language
+            return field
+        return TranslationColumn(
+            attribute=field.attribute, column_name=field.column_name, widget=field.widget, readonly=readonly
+        )
+
+    def import_data(self, dataset, **kwargs):
+        """With the default language active: a translated field's own column (`title`) is the default
+        language's, its other columns (`title_tr`) name their language (shop.core.translated)."""
+        with default_language_active():
+            return super().import_data(dataset, **kwargs)
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        with default_language_active():
+            return super().export_resource(instance, selected_fields, **kwargs)
 
     #: Validate the model's Meta.constraints row by row (one query each). A resource whose constraints only
     #: repeat field validators, or cover columns no file sets, may skip that: the database keeps them.

@@ -6,6 +6,7 @@ from import_export.widgets import Widget
 
 from shop.catalog.models import Category
 from shop.core.importexport import KeyManyToManyWidget, ShopResource, adopt_saved
+from shop.core.translated import translated_columns
 from shop.pricing.models import ShippingMethod, TaxRate, Voucher
 from shop.pricing.services import (
     shipping_method_create,
@@ -16,7 +17,9 @@ from shop.pricing.services import (
     voucher_update,
 )
 
-SHIPPING_FIELDS = ("code", "name", "price", "free_over", "countries", "min_days", "max_days", "position", "is_active")
+SHIPPING_FIELDS = translated_columns(
+    ShippingMethod, ("code", "name", "price", "free_over", "countries", "min_days", "max_days", "position", "is_active")
+)  # the name in each language: `name`, `name_tr`
 TAX_FIELDS = ("country", "rate", "name", "is_active")
 VOUCHER_FIELDS = (
     "code", "kind", "value", "min_subtotal", "max_discount", "starts_at", "ends_at", "usage_limit",

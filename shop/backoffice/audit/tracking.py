@@ -27,6 +27,7 @@ from shop.backoffice.audit.context import current_actor, current_source
 from shop.backoffice.audit.resources import log_products_saved
 from shop.catalog.bulk import products_saved
 from shop.catalog.models import Category, Product, ProductImage, Review, StockMovement
+from shop.core.translated import translated_columns
 from shop.orders.models import Order
 
 MASK = "(hidden)"
@@ -34,8 +35,11 @@ MASKED_FIELDS = ("password",)
 #: model -> (tracked fields, many-to-many fields). Derived or bookkeeping columns (ratings, paths,
 #: timestamps, last_login) are left out, so a login or a new rating writes no entry.
 TRACKED = {
-    Product: (("sku", "slug", "title", "description", "price", "image", "stock", "is_active"), ("categories",)),
-    Category: (("name", "slug", "parent", "description"), ()),
+    Product: (
+        translated_columns(Product, ("sku", "slug", "title", "description", "price", "image", "stock", "is_active")),
+        ("categories",),
+    ),  # translated fields in each language: `title` (the default language's), `title_tr`
+    Category: (translated_columns(Category, ("name", "slug", "parent", "description")), ()),
     ProductImage: (("product", "file", "alt", "position", "is_primary"), ()),
     Order: (("status",), ()),
     Review: (("status",), ()),
