@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from modeltranslation.admin import TranslationAdmin
 
 from shop.accounts.models import User
 from shop.catalog import selectors
@@ -45,11 +46,15 @@ from shop.catalog.services import (
 from shop.core.admin_actions import RefusableDeleteMixin, error_text, form_for_action, render_action_form
 from shop.core.admin_lists import DirectRenderingMixin
 from shop.core.exceptions import Conflict, DomainError, InvalidInput
+from shop.core.i18n import localized
 from shop.core.importexport import ShopImportExportMixin
 from shop.core.permissions import sees_all
+from shop.core.translated import form_translations, form_values, per_language
 
 INLINE_LIMIT = 20
 TITLE_CHARS = 48  # keeps the product and stock movement lists within a 1366 px screen
+#: The product page's first fieldset: title and description in each language side by side.
+PRODUCT_MAIN = (per_language("title"), "slug", "sku", per_language("description"), "image", "categories", "is_active")
 
 
 # --- Categories -----------------------------------------------------------------------------------
@@ -73,13 +78,16 @@ class CategoryForm(forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin):
+class CategoryAdmin(RefusableDeleteMixin, ShopImportExportMixin, TranslationAdmin):
+    """Name and description in each language side by side (the default language's name required)."""
+
     resource_classes = (CategoryResource,)
     form = CategoryForm
+    fields = (per_language("name"), "slug", "parent", per_language("description"), "path", "depth")
     list_display = ("tree_name", "slug", "product_count", "path")
     list_display_links = ("tree_name",)
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    search_fields = (*per_language("name"), "slug")
+    prepopulated_fields = {"slug": (localized("name"),)}
     autocomplete_fields = ("parent",)
     ordering = ("path",)
     readonly_fields = ("path", "depth")
@@ -110,13 +118,14 @@ class CategoryAdmin(RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmi
     def save_model(self, request, obj, form, change):
         """Through `category_create` / `category_update`, as the API and the import do (a move takes the tree
         lock); a move that lost a race since the form was checked changes nothing."""
-        values = {name: form.cleaned_data[name] for name in CategoryForm.Meta.fields if name in form.cleaned_data}
+        values = form_values(form.cleaned_data, CategoryForm.Meta.fields)
+        translations = form_translations(form.cleaned_data, CategoryForm.Meta.fields)
         if not change:
-            obj.pk = category_create(**values).pk
+            obj.pk = category_create(**values, translations=translations).pk
             obj.refresh_from_db()
             return
         try:
-            category_update(category=obj, **values)
+            category_update(category=obj, **values, translations=translations)
         except DomainError as exc:
             transaction.set_rollback(True)
             self.message_user(request, f"The category was not changed: {error_text(exc)}", messages.ERROR)
@@ -213,20 +222,22 @@ def short_title(product: Product):
 
 @admin.register(Product)
 class ProductAdmin(
-    VariantAdminMixin, DirectRenderingMixin, RefusableDeleteMixin, ShopImportExportMixin, admin.ModelAdmin
+    VariantAdminMixin, DirectRenderingMixin, RefusableDeleteMixin, ShopImportExportMixin, TranslationAdmin
 ):
+    """Title and description in each language side by side; the changelist shows the admin's language."""
+
     resource_classes = (ProductResource,)
     form = ProductVariantForm
     list_display = ("thumbnail", "list_title", "sku", "price", "stock", "is_active", "rating", "category_list")
     list_display_links = ("list_title",)
     list_editable = ("price", "stock", "is_active")
     list_filter = (StructureFilter, StockLevelFilter, "is_active", "categories")
-    search_fields = ("title", "sku", "slug", "variants__sku")
-    prepopulated_fields = {"slug": ("title",)}
+    search_fields = (*per_language("title"), "sku", "slug", "variants__sku")
+    prepopulated_fields = {"slug": (localized("title"),)}
     autocomplete_fields = ("categories", "parent")
     readonly_fields = ("rating_rate", "rating_count", "all_movements", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "sku", "description", "image", "categories", "is_active")}),
+        (None, {"fields": PRODUCT_MAIN}),
         ("Price and stock", {"fields": ("price", "stock", "all_movements")}),
         ("Variants", {"fields": ("structure", "parent", "option_attributes", "options_text")}),
         ("Ratings", {"fields": ("rating_rate", "rating_count")}),
@@ -288,21 +299,25 @@ class ProductAdmin(
             product_delete(product=product)
 
     def save_model(self, request, obj, form, change):
-        """Through the product services: stock moves through the ledger, categories are set with the row."""
+        """Through the product services: stock moves through the ledger, categories are set with the row, the
+        other languages go as `translations` (the default language's fields are the fields themselves)."""
         data, changed = form.cleaned_data, set(form.changed_data)
         if not change:
-            values = {name: data[name] for name in PRODUCT_FIELDS if name in data}
+            values = form_values(data, PRODUCT_FIELDS)
             categories = data.get("categories") or ()
             stock = data.get("stock") or 0
             product = product_create(
-                **values, categories=categories, stock=stock, **variant_values(form, change), by=request.user
-            )
+                **values, categories=categories, stock=stock, translations=form_translations(data, PRODUCT_FIELDS),
+                **variant_values(form, change), by=request.user,
+            )  # fmt: skip
             obj.pk = product.pk
             obj.refresh_from_db()
             return
+        edited = {name: data[name] for name in changed if name in data}
         product_update(
             product=obj,
-            **{name: data[name] for name in PRODUCT_FIELDS if name in changed},
+            **form_values(edited, PRODUCT_FIELDS),
+            translations=form_translations(edited, PRODUCT_FIELDS),
             categories=data["categories"] if "categories" in changed else None,
             stock=data["stock"] if "stock" in changed else None,
             **variant_values(form, change),

@@ -7,36 +7,42 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.html import format_html
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from shop.catalog import selectors, variants
 from shop.catalog.models import ADJUST_STOCK_PERMISSION, MAX_STOCK, Attribute, AttributeValue, Product
 from shop.catalog.services import product_update, variants_generate
 from shop.core.admin_actions import RefusableDeleteMixin, error_text, form_for_action, render_action_form
 from shop.core.exceptions import Conflict, DomainError, InvalidInput
+from shop.core.i18n import localized
+from shop.core.translated import per_language
 
 Structure = Product.Structure
-FORM_FIELDS = {"options": "options_text"}
+FORM_FIELDS = {"options": "options_text", "title": localized("title"), "description": localized("description")}
 INLINE_FIELDS = ("sku", "price", "stock", "is_active")  # service error keys that the form names otherwise
 
 
 # --- Attributes ------------------------------------------------------------------------------------
 
 
-class AttributeValueInline(admin.TabularInline):
+class AttributeValueInline(TranslationTabularInline):
+    """A value's name in each language, one column each (the default language's required)."""
+
     model = AttributeValue
-    fields = ("name", "slug", "position")
-    prepopulated_fields = {"slug": ("name",)}
+    fields = (*per_language("name"), "slug", "position")
+    prepopulated_fields = {"slug": (localized("name"),)}
     extra = 3
 
 
 @admin.register(Attribute)
-class AttributeAdmin(RefusableDeleteMixin, admin.ModelAdmin):
-    """What variants differ by. A value that variants use cannot be deleted (Django lists them), nor an
-    attribute that products vary by (`attribute_delete`)."""
+class AttributeAdmin(RefusableDeleteMixin, TranslationAdmin):
+    """What variants differ by, named in each language side by side. A value that variants use cannot be
+    deleted (Django lists them), nor an attribute that products vary by (`attribute_delete`)."""
 
+    fields = (per_language("name"), "slug", "position")
     list_display = ("name", "slug", "position", "value_list")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    search_fields = (*per_language("name"), "slug")
+    prepopulated_fields = {"slug": (localized("name"),)}
     inlines = (AttributeValueInline,)
 
     def get_queryset(self, request):
@@ -116,7 +122,7 @@ class ProductVariantForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("title", "slug", "price", "structure"):
+        for name in (localized("title"), "slug", "price", "structure"):
             if name in self.fields:
                 self.fields[name].required = False
         if self.instance.pk and self.instance.is_child:
@@ -132,9 +138,12 @@ class ProductVariantForm(forms.ModelForm):
         """The variant rules' errors on their fields; the save checks again under the parent's lock."""
         cleaned = super().clean()
         instance = self.instance
+        structure = cleaned.get("structure") or instance.structure
+        if structure != Structure.CHILD and localized("title") in self.fields and not cleaned.get(localized("title")):
+            self.add_error(localized("title"), "This field is required.")  # a variant's may stay empty
         try:
             variants.variant_check(
-                structure=cleaned.get("structure") or instance.structure,
+                structure=structure,
                 parent=cleaned.get("parent") or instance.parent,
                 options=cleaned.get("options_text") if "options_text" in cleaned else None,
                 option_attributes=[attribute.slug for attribute in cleaned.get("option_attributes") or ()],

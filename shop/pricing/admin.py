@@ -4,10 +4,13 @@ which can name orders (shop/backoffice/admin.py)."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from modeltranslation.admin import TranslationAdmin
 
 from shop.core.admin_actions import error_text
 from shop.core.exceptions import DomainError
+from shop.core.i18n import localized
 from shop.core.importexport import ShopImportExportMixin
+from shop.core.translated import per_language
 from shop.pricing import services
 from shop.pricing.models import ShippingMethod, TaxRate, Voucher, VoucherUse
 from shop.pricing.resources import ShippingMethodResource, TaxRateResource, VoucherResource
@@ -49,14 +52,20 @@ class ServiceSaveMixin:
 
 
 @admin.register(ShippingMethod)
-class ShippingMethodAdmin(ServiceSaveMixin, ShopImportExportMixin, admin.ModelAdmin):
+class ShippingMethodAdmin(ServiceSaveMixin, ShopImportExportMixin, TranslationAdmin):
+    """The name in each language side by side (the default language's required)."""
+
     resource_classes = (ShippingMethodResource,)
+    fields = (
+        per_language("name"), "code", "price", "free_over", "countries", "min_days", "max_days", "position",
+        "is_active",
+    )  # fmt: skip
     list_display = (
         "name", "code", "price", "free_over", "country_list", "min_days", "max_days", "position", "is_active",
     )  # fmt: skip
     list_filter = ("is_active",)
-    search_fields = ("name", "code")
-    prepopulated_fields = {"code": ("name",)}
+    search_fields = (*per_language("name"), "code")
+    prepopulated_fields = {"code": (localized("name"),)}
     show_full_result_count = False
 
     @admin.display(description="countries")

@@ -4,9 +4,9 @@
 def product_page_data(product, *, uploads=(), existing=(), **changes) -> dict:
     """The product change (or add, for None) form: its fields, empty read-only inlines, and the image inline
     with `existing` rows ((image, changed fields)) followed by `uploads` (fields of new rows)."""
-    data = {"title": "New", "slug": "new", "sku": "NEW-1", "price": "1.00", "stock": "0", "is_active": "on"}
+    data = {"title_en": "New", "slug": "new", "sku": "NEW-1", "price": "1.00", "stock": "0", "is_active": "on"}
     if product is not None:
-        data.update({"title": product.title, "slug": product.slug, "sku": product.sku, "price": str(product.price)})
+        data.update({"title_en": product.title, "slug": product.slug, "sku": product.sku, "price": str(product.price)})
         data["stock"] = str(product.stock)
     data.update(changes)
     for prefix in ("stock_movements", "reviews"):

@@ -91,7 +91,7 @@ def test_product_form_change_of_stock_writes_a_movement_and_keeps_categories(adm
     category = CategoryFactory()
     product = ProductFactory(stock=2, categories=[category])
     data = {
-        "title": product.title, "slug": product.slug, "sku": product.sku, "description": "", "image": "",
+        "title_en": product.title, "slug": product.slug, "sku": product.sku, "description_en": "", "image": "",
         "categories": [category.pk], "is_active": "on", "price": "3.00", "stock": "9",
     }  # fmt: skip
     for prefix in ("images", "stock_movements", "reviews"):
@@ -105,7 +105,7 @@ def test_product_form_change_of_stock_writes_a_movement_and_keeps_categories(adm
 
 
 def test_adding_a_product_records_its_stock_as_initial_movement(admin_client):
-    data = {"title": "New", "slug": "new", "sku": "NEW-1", "price": "2.00", "stock": "5", "is_active": "on"}
+    data = {"title_en": "New", "slug": "new", "sku": "NEW-1", "price": "2.00", "stock": "5", "is_active": "on"}
     for prefix in ("images", "stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     assert admin_client.post(reverse("admin:catalog_product_add"), data).status_code == 302
@@ -230,7 +230,7 @@ def test_saving_the_product_page_as_rendered_keeps_the_read_only_inlines_intact(
             if form.instance.pk:  # the image inline's empty row for an upload has none
                 data[f"{fs.prefix}-{i}-id"] = form.instance.pk
             data[f"{fs.prefix}-{i}-product"] = product.pk
-    data.update({"title": "Renamed", "slug": product.slug, "sku": product.sku, "price": "1.00", "stock": "2"})
+    data.update({"title_en": "Renamed", "slug": product.slug, "sku": product.sku, "price": "1.00", "stock": "2"})
     response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
     assert response.status_code == 302
     assert Product.objects.get(pk=product.pk).title == "Renamed"
@@ -289,7 +289,7 @@ def test_activating_counts_only_products_that_change_and_leaves_the_others_untou
 
 @pytest.mark.parametrize("price", ["-0", "-0.00"])
 def test_a_negative_zero_price_from_the_admin_is_stored_as_zero(admin_client, price):
-    data = {"title": "Free", "slug": "free", "sku": "FREE-1", "price": price, "stock": "0", "is_active": "on"}
+    data = {"title_en": "Free", "slug": "free", "sku": "FREE-1", "price": price, "stock": "0", "is_active": "on"}
     for prefix in ("images", "stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     assert admin_client.post(reverse("admin:catalog_product_add"), data).status_code == 302
@@ -304,7 +304,7 @@ def test_a_product_added_in_the_admin_gets_its_categories_through_the_service(ad
     calls = []
     monkeypatch.setattr(catalog_admin, "product_create", lambda **kw: calls.append(kw) or product_create(**kw))
     shoes = CategoryFactory()
-    data = {"title": "New", "slug": "new", "sku": "NEW-2", "price": "2.00", "stock": "3", "categories": [shoes.pk]}
+    data = {"title_en": "New", "slug": "new", "sku": "NEW-2", "price": "2.00", "stock": "3", "categories": [shoes.pk]}
     for prefix in ("images", "stock_movements", "reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = admin_client.post(reverse("admin:catalog_product_add"), data)
@@ -358,7 +358,7 @@ def test_view_site_leads_to_the_api_docs(admin_client):
 
 
 def _category_form(category, **changes):
-    return {"name": category.name, "slug": category.slug, "parent": "", "description": "", **changes}
+    return {"name_en": category.name, "slug": category.slug, "parent": "", "description_en": "", **changes}
 
 
 def test_moving_a_category_under_its_own_subcategory_is_a_form_error(admin_client):
@@ -375,7 +375,7 @@ def test_moving_a_category_under_its_own_subcategory_is_a_form_error(admin_clien
 def test_categories_are_added_and_moved_through_the_services(admin_client):
     clothes = CategoryFactory(slug="clothes")
     response = admin_client.post(
-        reverse("admin:catalog_category_add"), {"name": "Shirts", "slug": "shirts", "parent": clothes.pk}
+        reverse("admin:catalog_category_add"), {"name_en": "Shirts", "slug": "shirts", "parent": clothes.pk}
     )
     assert response.status_code == 302
     shirts = Category.objects.get(slug="shirts")

@@ -18,7 +18,7 @@ def add_url(model):
 
 
 def test_a_negative_shipping_price_is_a_form_error(admin_client):
-    data = {"name": "Standard", "code": "standard", "price": "-1", "countries": "[]", "min_days": 1, "max_days": 2}
+    data = {"name_en": "Standard", "code": "standard", "price": "-1", "countries": "[]", "min_days": 1, "max_days": 2}
     data["position"] = 0
     response = admin_client.post(add_url(ShippingMethod), data)
     assert response.status_code == 200 and "price" in response.context["adminform"].form.errors
@@ -26,7 +26,7 @@ def test_a_negative_shipping_price_is_a_form_error(admin_client):
 
 
 def test_the_admin_saves_a_shipping_method_with_its_countries_normalised(admin_client):
-    data = {"name": "Nordic", "code": "nordic", "price": "9.00", "countries": '["no", "se"]', "min_days": 1}
+    data = {"name_en": "Nordic", "code": "nordic", "price": "9.00", "countries": '["no", "se"]', "min_days": 1}
     response = admin_client.post(add_url(ShippingMethod), {**data, "max_days": 3, "position": 0, "is_active": "on"})
     assert response.status_code == 302
     assert ShippingMethod.objects.get().countries == ["NO", "SE"]

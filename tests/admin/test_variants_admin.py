@@ -19,7 +19,7 @@ def change_url(product) -> str:
 def parent_form(parent, variants, **variant_fields) -> dict:
     """The POST of a parent's page as it is, with `variant_fields` ({sku: {field: value}}) changed."""
     data = {
-        "title": parent.title,
+        "title_en": parent.title,
         "slug": parent.slug,
         "sku": parent.sku,
         "description": parent.description,

@@ -22,7 +22,7 @@ def product_form(product, **changes) -> dict:
     """The product change form as the page posts it (read-only inlines empty)."""
     categories = [c.pk for c in product.categories.all()] if product.pk else []
     data = {
-        "title": product.title, "slug": product.slug, "sku": product.sku, "description": product.description,
+        "title_en": product.title, "slug": product.slug, "sku": product.sku, "description_en": product.description,
         "image": product.image, "categories": categories, "price": str(product.price), "stock": str(product.stock),
         "stock_movements-TOTAL_FORMS": 0, "stock_movements-INITIAL_FORMS": 0, "reviews-TOTAL_FORMS": 0,
         "reviews-INITIAL_FORMS": 0, "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0,

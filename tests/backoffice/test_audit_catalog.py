@@ -103,7 +103,7 @@ def test_api_category_update_logs_name_and_parent(staff_client, staff):
 
 def test_admin_category_form_logs_name_and_parent(admin_client, superuser):
     parent, category = CategoryFactory(name="Parent"), CategoryFactory(name="Old", slug="old")
-    data = {"name": "New", "slug": "old", "parent": parent.pk, "description": ""}
+    data = {"name_en": "New", "slug": "old", "parent": parent.pk, "description_en": ""}
     assert admin_client.post(reverse("admin:catalog_category_change", args=[category.pk]), data).status_code == 302
     entry = last_entry(category)
     assert entry.changes == {"name": ["Old", "New"], "parent": [None, parent.pk]}
