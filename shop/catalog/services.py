@@ -7,7 +7,7 @@ checkout and staff tools all take the locks in that one order, so they queue ins
 Reviews with the rating summary they keep, and wishlists, have modules of their own (`reviews.py`, `wishlist.py`).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from shop.catalog.models import MAX_STOCK, PATH_SEPARATOR, Category, Product, St
 from shop.catalog.selectors import stock_available
 from shop.core.exceptions import Conflict, InsufficientStock, InvalidInput
 from shop.core.money import to_money
+from shop.core.translated import translations_set
 
 PRODUCT_UNIQUE_FIELDS = ("sku", "slug")
 #: The product columns `product_create` and `product_update` take besides categories and stock.
@@ -176,8 +177,18 @@ def category_check_parent(*, category: Category, parent: Category | None) -> Non
 
 
 @transaction.atomic
-def category_create(*, name: str, slug: str, parent: Category | None = None, description: str = "") -> Category:
-    return Category.objects.create(name=name, slug=slug, parent=parent, description=description)
+def category_create(
+    *,
+    name: str,
+    slug: str,
+    parent: Category | None = None,
+    description: str = "",
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> Category:
+    category = Category(name=name, slug=slug, parent=parent, description=description)
+    translations_set(category, translations)
+    category.save()
+    return category
 
 
 @transaction.atomic
@@ -188,9 +199,11 @@ def category_update(
     slug: str | None = None,
     parent: Category | _Unset | None = UNSET,
     description: str | None = None,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Category:
-    """Change the given fields (None: unchanged; `parent=None` moves it to the top); the paths of its subtree
-    follow (Category.save). A move takes the tree lock, then checks for a cycle."""
+    """Change the given fields (None: unchanged; `parent=None` moves it to the top; `translations` as in
+    `product_update`); the paths of its subtree follow (Category.save). A move takes the tree lock, then checks
+    for a cycle."""
     if parent is not UNSET:
         _lock_category_tree()
         category_check_parent(category=category, parent=parent)
@@ -198,6 +211,7 @@ def category_update(
     for field, value in (("name", name), ("slug", slug), ("description", description)):
         if value is not None:
             setattr(category, field, value)
+    translations_set(category, translations)
     category.save()
     return category
 
@@ -297,6 +311,7 @@ def product_create(
     option_attributes: Iterable[str] | None = None,
     stock_reason: str = StockMovement.Reason.INITIAL,
     stock_reference: str = "",
+    translations: Mapping[str, Mapping[str, str]] | None = None,
     by=None,
 ) -> Product:
     """Create a product; its stock enters the ledger as one movement (`initial`, or `import` from a file).
@@ -304,7 +319,8 @@ def product_create(
     A parent takes `option_attributes` (attribute slugs) and no stock; its price follows its cheapest active
     variant. A child takes its `parent` (a product or an id) and `options` ({attribute slug: value slug}, one
     per attribute of the parent's set); its title, description and categories may stay empty (documents show
-    the parent's) and its slug is made from the parent's and the option values when none is given."""
+    the parent's) and its slug is made from the parent's and the option values when none is given. `title` and
+    `description` are the default language's; `translations` holds the others (`{"tr": {"title": "..."}}`)."""
     variants.structure_check(
         structure=structure, parent=parent, options=options, option_attributes=option_attributes, stock=stock
     )
@@ -325,6 +341,7 @@ def product_create(
         parent=parent,
         option_key=variants.option_key(option_values),
     )
+    translations_set(product, translations)
     _save_unique(product, values)
     _set_categories(product, categories, new=True)
     product.option_attributes.add(*attributes)
@@ -359,11 +376,13 @@ def product_update(
     option_attributes: Iterable[str] | None = None,
     stock_reason: str = StockMovement.Reason.ADJUSTMENT,
     stock_reference: str = "",
+    translations: Mapping[str, Mapping[str, str]] | None = None,
     by=None,
 ) -> Product:
     """Change the given fields only (None: unchanged). `stock` goes through `stock_set` (one movement of
     the difference) and the rating summary is never written here, so concurrent sales and ratings are not
-    overwritten. A variant's `options` and a parent's `option_attributes` follow `shop.catalog.variants`."""
+    overwritten. A variant's `options` and a parent's `option_attributes` follow `shop.catalog.variants`.
+    `translations` sets the other languages given (`{"tr": {"title": ""}}` removes one), the rest unchanged."""
     if title == "" and not product.is_child:
         raise InvalidInput({"title": ["This field may not be blank."]})
     parent = variants.parent_lock(parent=product.parent_id) if product.is_child else None
@@ -375,7 +394,8 @@ def product_update(
         variants.parent_price_check(product=product, price=changes["price"], stored=product.price)
     for name, value in changes.items():
         setattr(product, name, value)
-    _save_unique(product, changes, update_fields=[*changes, "updated_at"])
+    translated = translations_set(product, translations)
+    _save_unique(product, changes, update_fields=[*changes, *translated, "updated_at"])
     if categories is not None:
         _set_categories(product, categories)
     if stock is not None:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
 
+from shop.core.exceptions import InvalidInput
 from shop.core.i18n import default_language, localized
 
 
@@ -98,3 +99,20 @@ def instance_translations(instance, names: Iterable[str]) -> dict[str, dict[str,
         language: {name: getattr(instance, localized(name, language)) or "" for name in names if name in fields}
         for language in other_languages()
     }
+
+
+def translations_set(instance, translations: Mapping[str, Mapping[str, str]] | None) -> list[str]:
+    """Put `{"tr": {"title": "..."}}` on the instance's language fields (`title_tr`; "" or None: no
+    translation) and return the fields set, for `save(update_fields=...)`. A language without columns or a
+    field that is not translated is a 400 that changes nothing."""
+    fields, names = translated_fields(type(instance)), []
+    for language, values in (translations or {}).items():
+        if language not in content_languages():
+            raise InvalidInput({"translations": [f"No content language {language!r}."]})
+        unknown = sorted(set(values) - set(fields))
+        if unknown:
+            raise InvalidInput({"translations": [f"Not translated: {', '.join(unknown)}."]})
+        for name, value in values.items():
+            setattr(instance, localized(name, language), value or "")
+            names.append(localized(name, language))
+    return names
