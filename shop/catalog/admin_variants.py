@@ -210,8 +210,11 @@ class VariantAdminMixin:
     """ProductAdmin's variant columns, inline saving and actions."""
 
     def variant_queryset(self, queryset):
-        queryset = queryset.prefetch_related("option_values__attribute", "option_values__value")
-        return selectors.products_with_variant_totals(queryset)
+        """A variant's options, and its parent's images (its thumbnail when it has no picture of its own)."""
+        queryset = queryset.select_related("parent").prefetch_related(
+            "option_values__attribute", "option_values__value"
+        )
+        return selectors.products_with_variant_totals(selectors.with_images(queryset, prefix="parent__"))
 
     @admin.display(description="variants")
     def variant_info(self, obj):
