@@ -134,7 +134,7 @@ def test_review_approval_through_the_api_and_a_bare_rating_move_the_summary_at_o
 
 def _admin_product_form(product, **changes) -> dict:
     data = {
-        "title": product.title, "slug": product.slug, "sku": product.sku, "description": "", "image": "",
+        "title_en": product.title, "slug": product.slug, "sku": product.sku, "description_en": "", "image": "",
         "is_active": "on", "price": str(product.price), "stock": str(product.stock), **changes,
     }  # fmt: skip
     for prefix in ("images", "stock_movements", "reviews"):
@@ -165,7 +165,7 @@ def test_admin_category_edit_and_review_approval_are_seen_at_once(admin_client):
     product = ProductFactory(categories=[category])
     review = ReviewFactory(product=product, status=Review.Status.PENDING, title="Hm", rating=5)
     warm(CATEGORIES, detail(product))
-    data = {"name": "New", "slug": "old", "description": ""}
+    data = {"name_en": "New", "slug": "old", "description_en": ""}
     assert admin_client.post(reverse("admin:catalog_category_change", args=[category.pk]), data).status_code == 302
     assert read(CATEGORIES)["results"][0]["name"] == "New"
     run_action(admin_client, Review, "approve", [review])
