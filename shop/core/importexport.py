@@ -311,16 +311,14 @@ FORMULA_REFUSED = "Looks like a spreadsheet formula (starts with =, +, - or @); 
 
 class TranslationColumn(fields.Field):
     """A field's column in a language other than the default (`title_tr`): an empty cell is no translation
-    (the default language's value is shown), stored as "" and equal to a translation never written (None),
-    so that a file exported and imported again changes nothing."""
+    (the default language's value is shown), stored as NULL, and "" and NULL compare equal, so that a file
+    exported and imported again changes nothing."""
 
     def get_value(self, instance):
-        value = super().get_value(instance)
-        return "" if value is None else value
+        return super().get_value(instance) or ""
 
     def clean(self, row, **kwargs):
-        value = super().clean(row, **kwargs)
-        return "" if value is None else value
+        return super().clean(row, **kwargs) or None
 
 
 class ShopResource(resources.ModelResource):

@@ -113,6 +113,6 @@ def translations_set(instance, translations: Mapping[str, Mapping[str, str]] | N
         if unknown:
             raise InvalidInput({"translations": [f"Not translated: {', '.join(unknown)}."]})
         for name, value in values.items():
-            setattr(instance, localized(name, language), value or "")
+            setattr(instance, localized(name, language), value or None)  # no translation is NULL, as when new
             names.append(localized(name, language))
     return names
