@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "shop.core.middleware.ApiBodyLimitMiddleware",  # oversized /api/ body -> 413 problem document
     "shop.core.middleware.ApiOptionalSlashMiddleware",  # /api/v1/products routed as /api/v1/products/
     "shop.core.public_cache.PublicCacheMiddleware",  # anonymous catalog reads from the cache (CATALOG_CACHE_SECONDS)
+    "shop.core.i18n.ContentLanguageMiddleware",  # /api/ and /fakestore/ reads in ?lang= or Accept-Language
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from modeltranslation.utils import get_language
 
 from shop.core.i18n import default_language, localized
 
@@ -35,8 +36,9 @@ TRIGRAM = 3  # the trigram tokenizer cannot match a shorter phrase
 
 
 def columns(language: str | None = None) -> list[str]:
-    """The columns a search in `language` looks at: its own and the default language's, and sku."""
-    languages = dict.fromkeys([language or default_language(), default_language()])
+    """The columns a search in `language` (default: the active one) looks at: its own and the default
+    language's, and sku."""
+    languages = dict.fromkeys([language or get_language(), default_language()])
     return [localized(field, lang) for field in TRANSLATED for lang in languages] + ["sku"]
 
 

@@ -5,14 +5,15 @@ Python that builds it and the database that evaluates it both grow with rows x r
 37 s. Here the rows travel as a `VALUES` list joined on the primary key (`WITH v AS (VALUES …) UPDATE … FROM
 v`), which SQLite (3.33+) and PostgreSQL both run in one pass. Like `bulk_update` it sends no signals and
 does not touch `auto_now` fields unless they are named. A translated field (django-modeltranslation: `title`)
-also writes its column in the active language (`title_en`), as `save(update_fields=["title"])` does.
+also writes its column in every language (`title_en`, `title_tr`): the objects are whole rows, so an import that
+set `title_tr` on them keeps it.
 """
 
 from collections.abc import Sequence
 
 from django.db import connections
 from modeltranslation.translator import NotRegistered, translator
-from modeltranslation.utils import build_localized_fieldname, get_language
+from modeltranslation.utils import get_translation_fields
 
 #: Rows per statement: its parameters stay under SQLite's limit (32,766) for up to 30 columns.
 BATCH = 1_000
@@ -38,7 +39,7 @@ def _with_translations(model, field_names: Sequence[str]) -> list[str]:
         translated = translator.get_options_for_model(model).all_fields
     except NotRegistered:
         return list(field_names)
-    columns = [build_localized_fieldname(name, get_language()) for name in field_names if name in translated]
+    columns = [column for name in field_names if name in translated for column in get_translation_fields(name)]
     return [*field_names, *(column for column in columns if column not in field_names)]
 
 

@@ -17,7 +17,7 @@ Request bodies are `additionalProperties: false`: their serializers refuse unkno
 from django.test import RequestFactory
 from drf_spectacular.drainage import warn
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -83,6 +83,24 @@ def problem_responses(*status_codes: int) -> dict:
     return responses
 
 
+LANGUAGE_PARAMETERS = [
+    OpenApiParameter(
+        "lang",
+        str,
+        OpenApiParameter.QUERY,
+        description="The language of the answer (one of LANGUAGES); wins over `Accept-Language`. Unknown: the "
+        "default language. Translatable fields fall back to the default language where a translation is empty; "
+        "the answer's `Content-Language` names the language used.",
+    ),
+    OpenApiParameter(
+        "Accept-Language",
+        str,
+        OpenApiParameter.HEADER,
+        description="The preferred languages (RFC 9110), used when `lang` is not given.",
+    ),
+]
+
+
 class ProblemAutoSchema(AutoSchema):
     """AutoSchema that documents the problem responses every operation can give (see module docstring)."""
 
@@ -112,6 +130,13 @@ class ProblemAutoSchema(AutoSchema):
                 name = type(serializer).__name__
                 warn(f"{name} reads a request body but keeps unknown fields: derive it from shop.core.serializers")
         return schema
+
+    def get_override_parameters(self):
+        """Reads answer in `?lang=` or else `Accept-Language` (shop/core/i18n.py)."""
+        parameters = list(super().get_override_parameters())
+        if self.method == "GET":
+            parameters += LANGUAGE_PARAMETERS
+        return parameters
 
     def get_auth(self):
         """Mark credentials optional (`{}`) wherever an anonymous caller passes, custom permissions too."""

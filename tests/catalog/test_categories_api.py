@@ -25,6 +25,7 @@ def test_anyone_lists_categories_with_the_contract_fields(api_client):
         "slug": "clothing",
         "parent": None,
         "description": "All wear",
+        "translations": {},
     }
 
 

@@ -57,6 +57,7 @@ def test_product_representation_matches_the_contract(api_client):
         "rating",
         "created_at",
         "updated_at",
+        "translations",
         *("structure", "parent", "options", "option_attributes", "variants", "price_range", "in_stock"),
     }
     assert body["price"] == "109.95" and body["currency"] == "USD"

@@ -8,14 +8,17 @@ from shop.catalog.api.variants import ProductListSerializer, VariantFieldsMixin,
 from shop.catalog.models import MAX_STOCK, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, Category, Product, Review
 from shop.catalog.reviews import MODERATION_STATUSES
 from shop.catalog.selectors import product_categories, product_get
+from shop.core.i18n import TranslationsField, translations_of
 from shop.core.money import shop_currency
 from shop.core.serializers import StrictModelSerializer, StrictSerializer
 
 
 class CategorySerializer(StrictModelSerializer):
+    translations = TranslationsField(Category)
+
     class Meta:
         model = Category
-        fields = ("id", "name", "slug", "parent", "description")
+        fields = ("id", "name", "slug", "parent", "description", "translations")
         read_only_fields = ("id",)
 
 
@@ -31,6 +34,7 @@ _RATE = serializers.DecimalField(max_digits=3, decimal_places=2)
 _DATETIME = serializers.DateTimeField()
 
 
+TRANSLATED = ("title", "description")
 VARIANT_FIELDS = ("structure", "parent", "options", "option_attributes", "variants", "price_range", "in_stock")
 
 
@@ -47,6 +51,7 @@ class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
     currency = serializers.SerializerMethodField(help_text="ISO 4217: the shop's one currency (SHOP_CURRENCY).")
     thumbnail = serializers.URLField(read_only=True, allow_null=True, help_text="The primary image's thumbnail.")
     images = ProductImageSerializer(many=True, read_only=True, help_text="Uploaded images, by position.")
+    translations = TranslationsField(Product)
 
     class Meta:
         model = Product
@@ -67,6 +72,7 @@ class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
             "rating",
             "created_at",
             "updated_at",
+            "translations",
             *VARIANT_FIELDS,
         )
         read_only_fields = ("id", "created_at", "updated_at")
@@ -103,6 +109,7 @@ class ProductSerializer(VariantFieldsMixin, StrictModelSerializer):
             },
             "created_at": _DATETIME.to_representation(product.created_at),
             "updated_at": _DATETIME.to_representation(product.updated_at),
+            "translations": translations_of(product, TRANSLATED),
         }
         return variant_document(self, product, document)
 

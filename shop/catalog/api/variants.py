@@ -2,6 +2,8 @@
 filter. Rules are in shop.catalog.variants; this module only shapes and validates."""
 
 from django import forms
+from django.db import transaction
+from django.utils.text import slugify
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -9,6 +11,7 @@ from rest_framework import serializers, viewsets
 from shop.catalog import variants
 from shop.catalog.models import Attribute, AttributeValue, Product
 from shop.catalog.selectors import products_prepare
+from shop.core.i18n import TranslationsField, translations_save
 from shop.core.permissions import ModelPermissionsOrReadOnly
 from shop.core.schema import problem_responses
 from shop.core.serializers import StrictModelSerializer
@@ -34,10 +37,11 @@ OPTION_PARAMETER = OpenApiParameter(
 
 class AttributeValueSerializer(StrictModelSerializer):
     slug = serializers.SlugField(max_length=50, required=False, help_text="Defaults to the name's slug.")
+    translations = TranslationsField(AttributeValue)
 
     class Meta:
         model = AttributeValue
-        fields = ("id", "name", "slug")
+        fields = ("id", "name", "slug", "translations")
         read_only_fields = ("id",)
 
 
@@ -46,10 +50,11 @@ class AttributeSerializer(StrictModelSerializer):
         many=True, required=False, help_text="On write, the whole list: values are matched by slug."
     )
     slug = serializers.SlugField(max_length=50)
+    translations = TranslationsField(Attribute)
 
     class Meta:
         model = Attribute
-        fields = ("id", "name", "slug", "position", "values")
+        fields = ("id", "name", "slug", "position", "values", "translations")
         read_only_fields = ("id",)
 
 
@@ -70,15 +75,35 @@ class AttributeViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return Attribute.objects.prefetch_related("values")
 
+    @transaction.atomic
     def perform_create(self, serializer):
-        serializer.instance = variants.attribute_create(**serializer.validated_data)
+        translations = serializer.validated_data.pop("translations", None)
+        attribute = variants.attribute_create(**serializer.validated_data)
+        _translations_save(attribute, translations, serializer.validated_data.get("values"))
+        serializer.instance = self.get_queryset().get(pk=attribute.pk)
 
+    @transaction.atomic
     def perform_update(self, serializer):
+        translations = serializer.validated_data.pop("translations", None)
         attribute = variants.attribute_update(attribute=serializer.instance, **serializer.validated_data)
+        _translations_save(attribute, translations, serializer.validated_data.get("values"))
         serializer.instance = self.get_queryset().get(pk=attribute.pk)
 
     def perform_destroy(self, instance):
         variants.attribute_delete(attribute=instance)
+
+
+def _translations_save(attribute: Attribute, translations, values) -> None:
+    """The attribute's translations and its values' (matched by slug, as `attribute_update` matches them)."""
+    if translations:
+        translations_save(instance=attribute, translations=translations)
+    wanted = {
+        value.get("slug") or slugify(value["name"])[:50]: value["translations"]
+        for value in values or ()
+        if value.get("translations")
+    }
+    for value in attribute.values.filter(slug__in=list(wanted)):
+        translations_save(instance=value, translations=wanted[value.slug])
 
 
 # --- Product documents ----------------------------------------------------------------------------

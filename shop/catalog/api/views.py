@@ -12,6 +12,7 @@ from shop.catalog.api.reviews import ProductReviewActions
 from shop.catalog.api.serializers import CategorySerializer, ProductSerializer
 from shop.catalog.api.variants import OPTION_PARAMETER
 from shop.catalog.models import ADJUST_STOCK_PERMISSION
+from shop.core.i18n import translations_saved
 from shop.core.permissions import ModelPermissionsOrReadOnly
 from shop.core.schema import problem_responses
 
@@ -40,10 +41,12 @@ class CategoryViewSet(viewsets.ModelViewSet):
         return selectors.category_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.category_create(**serializer.validated_data)
+        with translations_saved(serializer):
+            serializer.instance = services.category_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.category_update(category=serializer.instance, **serializer.validated_data)
+        with translations_saved(serializer):
+            serializer.instance = services.category_update(category=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.category_delete(category=instance)
@@ -92,7 +95,8 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
         return product
 
     def perform_create(self, serializer):
-        serializer.instance = services.product_create(**serializer.validated_data, by=self.request.user)
+        with translations_saved(serializer):
+            serializer.instance = services.product_create(**serializer.validated_data, by=self.request.user)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
@@ -100,7 +104,8 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
             ADJUST_STOCK_PERMISSION
         ):
             raise PermissionDenied("Changing stock needs the permission catalog.adjust_stock.")
-        serializer.instance = services.product_update(product=serializer.instance, **data, by=self.request.user)
+        with translations_saved(serializer):
+            serializer.instance = services.product_update(product=serializer.instance, **data, by=self.request.user)
 
     def perform_destroy(self, instance):
         services.product_delete(product=instance)

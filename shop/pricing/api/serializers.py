@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from shop.catalog.api.fields import CategoryIdsField
+from shop.core.i18n import TranslationsField
 from shop.core.schema import ProblemSerializer
 from shop.core.serializers import StrictModelSerializer
 from shop.pricing.exceptions import REASONS
@@ -14,11 +15,13 @@ class ShippingMethodSerializer(StrictModelSerializer):
         max_length=300,
         help_text="ISO 3166 alpha-2 codes it serves; empty: every country.",
     )
+    translations = TranslationsField(ShippingMethod)
 
     class Meta:
         model = ShippingMethod
         fields = (
             "id", "code", "name", "price", "free_over", "countries", "min_days", "max_days", "position", "is_active",
+            "translations",
         )  # fmt: skip
         read_only_fields = ("id",)
 

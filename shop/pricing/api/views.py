@@ -5,6 +5,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
 from shop.accounts.countries import ISO_ALPHA2
+from shop.core.i18n import translations_saved
 from shop.core.permissions import ModelPermissionsOrReadOnly, StaffModelPermissions, sees_all
 from shop.core.schema import problem_responses
 from shop.pricing import selectors, services
@@ -51,12 +52,14 @@ class ShippingMethodViewSet(viewsets.ModelViewSet):
         return queryset.filter(pk__in=[method.pk for method in queryset if method.serves(country)])
 
     def perform_create(self, serializer):
-        serializer.instance = services.shipping_method_create(**serializer.validated_data)
+        with translations_saved(serializer):
+            serializer.instance = services.shipping_method_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.shipping_method_update(
-            shipping_method=serializer.instance, **serializer.validated_data
-        )
+        with translations_saved(serializer):
+            serializer.instance = services.shipping_method_update(
+                shipping_method=serializer.instance, **serializer.validated_data
+            )
 
     def perform_destroy(self, instance):
         services.shipping_method_delete(shipping_method=instance)
