@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Turkish text (the dotless i)
 """Shop content in the language of `?lang=` or `Accept-Language` (shop/core/i18n.py), on /api/v1/ and /fakestore/."""
 
 import pytest

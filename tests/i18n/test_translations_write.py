@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Turkish text (the dotless i)
 """Staff write translations as `translations: {"tr": {...}}` and read them back the same way."""
 
 import pytest
