@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Sum
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from shop.carts.models import Cart
@@ -108,14 +108,16 @@ class _QueryTimer:
 
 
 def query_report(path: str, cookie: str = "") -> dict:
-    """Query count and slowest query of one in-process request (after a warm-up); EXPLAIN of its product queries."""
+    """Query count and slowest query of one in-process request (after a warm-up); EXPLAIN of its product queries.
+    The public cache is off here: the queries are those of a miss."""
     client = Client()
     if cookie:
         client.cookies["sessionid"] = cookie
-    client.get(path)
-    timer = _QueryTimer()
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-        status = client.get(path).status_code
+    with override_settings(CATALOG_CACHE_SECONDS=0):
+        client.get(path)
+        timer = _QueryTimer()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+            status = client.get(path).status_code
     queries = captured.captured_queries
     plans = [_explain(q["sql"]) for q in queries if "catalog_product" in q["sql"] and q["sql"].startswith("SELECT")]
     slowest = max(timer.seconds, default=0.0)
