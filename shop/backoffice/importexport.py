@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 IMPORTABLE = (
     "catalog.product",
     "catalog.category",
+    "catalog.attribute",
     "catalog.review",
     "accounts.user",
     "accounts.address",

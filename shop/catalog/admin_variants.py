@@ -11,10 +11,12 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from shop.catalog import selectors, variants
 from shop.catalog.models import ADJUST_STOCK_PERMISSION, MAX_STOCK, Attribute, AttributeValue, Product
+from shop.catalog.resources import AttributeResource
 from shop.catalog.services import product_update, variants_generate
 from shop.core.admin_actions import RefusableDeleteMixin, error_text, form_for_action, render_action_form
 from shop.core.exceptions import Conflict, DomainError, InvalidInput
 from shop.core.i18n import localized
+from shop.core.importexport import ShopImportExportMixin
 from shop.core.translated import per_language
 
 Structure = Product.Structure
@@ -35,10 +37,11 @@ class AttributeValueInline(TranslationTabularInline):
 
 
 @admin.register(Attribute)
-class AttributeAdmin(RefusableDeleteMixin, TranslationAdmin):
+class AttributeAdmin(RefusableDeleteMixin, ShopImportExportMixin, TranslationAdmin):
     """What variants differ by, named in each language side by side. A value that variants use cannot be
     deleted (Django lists them), nor an attribute that products vary by (`attribute_delete`)."""
 
+    resource_classes = (AttributeResource,)
     fields = (per_language("name"), "slug", "position")
     list_display = ("name", "slug", "position", "value_list")
     search_fields = (*per_language("name"), "slug")

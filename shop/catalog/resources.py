@@ -13,8 +13,9 @@ from import_export import fields
 from import_export.widgets import BooleanWidget, DecimalWidget, IntegerWidget
 
 from shop.accounts.models import User
+from shop.catalog import variants
 from shop.catalog.bulk import ProductWrite, product_values_clean, products_save_many
-from shop.catalog.models import Category, Product, Review, StockMovement
+from shop.catalog.models import Attribute, Category, Product, Review, StockMovement
 from shop.catalog.reviews import review_submit
 from shop.catalog.services import (
     PRODUCT_UNIQUE_FIELDS,
@@ -37,6 +38,7 @@ from shop.core.importexport import (
 from shop.core.translated import instance_translations, translated_columns
 
 CATEGORY_FIELDS = ("name", "slug", "parent", "description")
+ATTRIBUTE_FIELDS = ("slug", "name", "position")
 
 
 class CategoryResource(ShopResource):
@@ -183,6 +185,27 @@ class ProductResource(VariantColumnsResource):
 
     def save_m2m(self, instance, row, **kwargs):
         """The categories are written by the service, with the product."""
+
+
+class AttributeResource(ShopResource):
+    """Attributes by slug, named in each language (`name`, `name_tr`), through `attribute_create` /
+    `attribute_update`; their values are edited on the attribute's page."""
+
+    class Meta:
+        model = Attribute
+        import_id_fields = ("slug",)
+        fields = translated_columns(Attribute, ATTRIBUTE_FIELDS)
+        export_order = fields
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def do_instance_save(self, instance, is_create):
+        values = {name: getattr(instance, name) for name in ATTRIBUTE_FIELDS}
+        if is_create:
+            translations = instance_translations(instance, ATTRIBUTE_FIELDS)
+            adopt_saved(instance, variants.attribute_create(**values, translations=translations))
+        else:
+            variants.attribute_update(attribute=instance, **values)  # saves the row's other languages with it
 
 
 class ReviewResource(ShopResource):

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from shop.catalog.models import Attribute, AttributeValue, Product, ProductOption
 from shop.core.exceptions import Conflict, InvalidInput
+from shop.core.translated import translations_set
 
 Structure = Product.Structure
 OPTION_SEPARATOR = "|"
@@ -248,11 +249,16 @@ ATTRIBUTE_IN_USE = "A value that variants use cannot be removed: change or delet
 
 
 @transaction.atomic
-def attribute_create(*, name: str, slug: str, position: int = 0, values: Iterable[Mapping] = ()) -> Attribute:
-    """Create an attribute with its values (`[{"name": "M", "slug": "m"}]`, slug defaults to the name's)."""
+def attribute_create(
+    *, name: str, slug: str, position: int = 0, values: Iterable[Mapping] = (), translations: Mapping | None = None
+) -> Attribute:
+    """Create an attribute with its values (`[{"name": "M", "slug": "m"}]`, slug defaults to the name's);
+    `translations` names it in other languages (`{"tr": {"name": "Beden"}}`)."""
     if Attribute.objects.filter(slug=slug).exists():
         raise InvalidInput({"slug": ["An attribute with this slug already exists."]})
-    attribute = Attribute.objects.create(name=name, slug=slug, position=position)
+    attribute = Attribute(name=name, slug=slug, position=position)
+    translations_set(attribute, translations)
+    attribute.save()
     _values_set(attribute, values)
     return attribute
 

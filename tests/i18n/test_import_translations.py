@@ -5,10 +5,10 @@ A file without the `_tr` column leaves the translations as they are; an empty `_
 import pytest
 from django.utils import translation
 
-from shop.catalog.models import Category, Product
+from shop.catalog.models import Attribute, Category, Product
 from shop.pricing.models import ShippingMethod
 from tests.admin.test_import_export import csv_rows, export, import_file, preview
-from tests.factories import CategoryFactory, ProductFactory, ShippingMethodFactory
+from tests.factories import CategoryFactory, ProductFactory, ShippingMethodFactory, attribute_with_values
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,17 @@ def test_shipping_methods_import_and_export_their_names_per_language(admin_clien
     import_file(admin_client, ShippingMethod, "code,name,price\nstandard,Regular,4.99\n")
     method = ShippingMethod.objects.get(code="standard")
     assert (method.name_en, method.name_tr) == ("Regular", "Normal")
+
+
+def test_attributes_import_and_export_their_names_per_language(admin_client):
+    attribute_with_values("size", ["s", "m"])
+    Attribute.objects.filter(slug="size").update(name_tr="Beden")
+    [row] = csv_rows(export(admin_client, Attribute))
+    assert (row["slug"], row["name"], row["name_tr"]) == ("size", "Size", "Beden")
+    import_file(admin_client, Attribute, "slug,name,name_tr,position\nsize,Size,Ölçü,0\ncolour,Colour,Renk,1\n")
+    size, colour = Attribute.objects.get(slug="size"), Attribute.objects.get(slug="colour")
+    assert (size.name_tr, colour.name_en, colour.name_tr) == ("Ölçü", "Colour", "Renk")
+    assert size.values.count() == 2  # the values are the attribute page's
+    import_file(admin_client, Attribute, "slug,name,position\nsize,Sizes,0\n")
+    size.refresh_from_db()
+    assert (size.name_en, size.name_tr) == ("Sizes", "Ölçü")

@@ -26,7 +26,7 @@ ROLES = {
         "pricing.taxrate": (*CRUD, "import", "export"),
         "pricing.voucher": (*CRUD, "import", "export"),
         "pricing.voucheruse": ("view",),
-        "catalog.attribute": CRUD,
+        "catalog.attribute": (*CRUD, "import", "export"),
         "catalog.attributevalue": CRUD,
     },
     "Order managers": {
