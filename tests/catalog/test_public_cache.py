@@ -94,3 +94,14 @@ def test_hits_still_count_against_the_anonymous_rate(monkeypatch):
     caches["throttle"].clear()
     statuses = [anonymous_get(LIST).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("asked", [{"HTTP_ACCEPT_LANGUAGE": "tr"}, {}])
+def test_a_hit_names_the_language_of_its_answer_as_the_miss_did(asked):
+    product = ProductFactory()
+    miss = anonymous_get(detail(product), **asked)
+    hit = anonymous_get(detail(product), **asked)
+    assert (miss[HEADER], hit[HEADER]) == ("miss", "hit")
+    assert hit["Content-Language"] == miss["Content-Language"] and hit.content == miss.content
+    other = anonymous_get(f"{detail(product)}?lang={'en' if asked else 'tr'}")
+    assert other[HEADER] == "miss" and other["Content-Language"]
