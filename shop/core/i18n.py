@@ -6,11 +6,9 @@
 """
 
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core import checks
-from django.db import transaction
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import extend_schema_field
@@ -104,7 +102,7 @@ class ContentLanguageMiddleware:
 
 def translatable_fields(model) -> tuple[str, ...]:
     try:
-        return tuple(translator.get_options_for_model(model).all_fields)
+        return tuple(translator.get_options_for_model(model).fields)
     except NotRegistered:
         return ()
 
@@ -116,19 +114,6 @@ def translations_of(instance, fields: Iterable[str] | None = None) -> dict[str, 
         language: {field: getattr(instance, localized(field, language)) or "" for field in fields}
         for language in served_languages()[1:]
     }
-
-
-@transaction.atomic
-def translations_save(*, instance, translations: dict[str, dict[str, str]]) -> None:
-    """Write `translations` (validated by `TranslationsField`) into their columns; an empty string clears one
-    (the field then falls back to the default language)."""
-    columns = []
-    for language, values in translations.items():
-        for field, value in values.items():
-            setattr(instance, localized(field, language), value)
-            columns.append(localized(field, language))
-    if columns:
-        instance.save(update_fields=columns)
 
 
 @extend_schema_field(
@@ -191,14 +176,3 @@ class TranslationsField(serializers.Field):
             else:
                 clean[field] = value
         return clean, problems
-
-
-@contextmanager
-def translations_saved(serializer):
-    """Around a view's service call (`serializer.instance = product_create(...)`): takes `translations` out of the
-    validated data, then writes them onto the saved object, in one transaction."""
-    translations = serializer.validated_data.pop("translations", None)
-    with transaction.atomic():
-        yield
-        if translations:
-            translations_save(instance=serializer.instance, translations=translations)

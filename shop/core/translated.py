@@ -15,13 +15,15 @@ translate before a language is switched on, and a file keeps its columns whateve
 """
 
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
-from modeltranslation.translator import NotRegistered, translator
 
 from shop.core.exceptions import InvalidInput
 from shop.core.i18n import default_language, localized
+from shop.core.i18n import translatable_fields as translated_fields
 
 
 def content_languages() -> list[str]:
@@ -31,14 +33,6 @@ def content_languages() -> list[str]:
 
 def other_languages() -> list[str]:
     return content_languages()[1:]
-
-
-def translated_fields(model) -> tuple[str, ...]:
-    """The model's translated fields, in the order of its translation options (none for other models)."""
-    try:
-        return tuple(translator.get_options_for_model(model).fields)
-    except NotRegistered:
-        return ()
 
 
 def per_language(name: str) -> tuple[str, ...]:
@@ -116,3 +110,23 @@ def translations_set(instance, translations: Mapping[str, Mapping[str, str]] | N
             setattr(instance, localized(name, language), value or None)  # no translation is NULL, as when new
             names.append(localized(name, language))
     return names
+
+
+@transaction.atomic
+def translations_save(*, instance, translations: Mapping[str, Mapping[str, str]]) -> None:
+    """Write validated `translations` onto a saved object (the API's writes of models whose services take no
+    `translations`): the same rule as the services' (`translations_set`), then one save of those columns."""
+    columns = translations_set(instance, translations)
+    if columns:
+        instance.save(update_fields=columns)
+
+
+@contextmanager
+def translations_saved(serializer):
+    """Around a view's service call (`serializer.instance = shipping_method_create(...)`): takes `translations`
+    out of the validated data, then writes them onto the saved object, in one transaction."""
+    translations = serializer.validated_data.pop("translations", None)
+    with transaction.atomic():
+        yield
+        if translations:
+            translations_save(instance=serializer.instance, translations=translations)

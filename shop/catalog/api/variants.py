@@ -11,10 +11,11 @@ from rest_framework import serializers, viewsets
 from shop.catalog import variants
 from shop.catalog.models import Attribute, AttributeValue, Product
 from shop.catalog.selectors import products_prepare
-from shop.core.i18n import TranslationsField, translations_save
+from shop.core.i18n import TranslationsField
 from shop.core.permissions import ModelPermissionsOrReadOnly
 from shop.core.schema import problem_responses
 from shop.core.serializers import StrictModelSerializer
+from shop.core.translated import translations_save
 
 MONEY = serializers.DecimalField(max_digits=10, decimal_places=2)  # formats prices without building fields
 #: What a variant's document takes from its parent when its own is empty (its categories: `product_categories`;

@@ -12,7 +12,6 @@ from shop.catalog.api.reviews import ProductReviewActions
 from shop.catalog.api.serializers import CategorySerializer, ProductSerializer
 from shop.catalog.api.variants import OPTION_PARAMETER
 from shop.catalog.models import ADJUST_STOCK_PERMISSION
-from shop.core.i18n import translations_saved
 from shop.core.permissions import ModelPermissionsOrReadOnly
 from shop.core.schema import problem_responses
 
@@ -41,12 +40,10 @@ class CategoryViewSet(viewsets.ModelViewSet):
         return selectors.category_list()
 
     def perform_create(self, serializer):
-        with translations_saved(serializer):
-            serializer.instance = services.category_create(**serializer.validated_data)
+        serializer.instance = services.category_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        with translations_saved(serializer):
-            serializer.instance = services.category_update(category=serializer.instance, **serializer.validated_data)
+        serializer.instance = services.category_update(category=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.category_delete(category=instance)
@@ -95,8 +92,7 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
         return product
 
     def perform_create(self, serializer):
-        with translations_saved(serializer):
-            serializer.instance = services.product_create(**serializer.validated_data, by=self.request.user)
+        serializer.instance = services.product_create(**serializer.validated_data, by=self.request.user)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
@@ -104,8 +100,7 @@ class ProductViewSet(ProductReviewActions, viewsets.ModelViewSet):
             ADJUST_STOCK_PERMISSION
         ):
             raise PermissionDenied("Changing stock needs the permission catalog.adjust_stock.")
-        with translations_saved(serializer):
-            serializer.instance = services.product_update(product=serializer.instance, **data, by=self.request.user)
+        serializer.instance = services.product_update(product=serializer.instance, **data, by=self.request.user)
 
     def perform_destroy(self, instance):
         services.product_delete(product=instance)

@@ -5,9 +5,9 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
 from shop.accounts.countries import ISO_ALPHA2
-from shop.core.i18n import translations_saved
 from shop.core.permissions import ModelPermissionsOrReadOnly, StaffModelPermissions, sees_all
 from shop.core.schema import problem_responses
+from shop.core.translated import translations_saved
 from shop.pricing import selectors, services
 from shop.pricing.api.serializers import ShippingMethodSerializer, TaxRateSerializer, VoucherSerializer
 from shop.pricing.models import ShippingMethod
