@@ -6,7 +6,8 @@ unfiltered list (contract, "Lists").
 * `OrderingFilter` refuses unknown `ordering` terms, maps public names to model fields through the
   view's `ordering_field_map` and ends every ordering with the primary key so pages are stable.
 * `SearchFilter` splits `search` into terms as DRF does; a view with a search index of its own answers them
-  through its `search_queryset(queryset, terms)`.
+  through its `search_queryset(queryset, terms)`. A translated field is searched in the requested language and
+  in the default one (an untranslated name shows, and is found by, the default language's text).
 * `StrictBooleanFilter` accepts only true/false/1/0 (django-filter's BooleanFilter quietly treats
   `maybe` as "no filter").
 """
@@ -16,6 +17,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as django_filters
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
+
+from shop.core.i18n import searched_columns
 
 TRUE_VALUES = {"true", "1"}
 FALSE_VALUES = {"false", "0"}
@@ -90,9 +93,15 @@ class SearchFilter(filters.SearchFilter):
     def filter_queryset(self, request, queryset, view):
         search = getattr(view, "search_queryset", None)
         if search is None:
+            self.model = queryset.model  # a backend is made for each list it filters
             return super().filter_queryset(request, queryset, view)
         terms = self.get_search_terms(request)
         return search(queryset, terms) if terms else queryset
+
+    def get_search_fields(self, view, request):
+        fields = super().get_search_fields(view, request)
+        model = getattr(self, "model", None)
+        return searched_columns(model, fields) if fields and model is not None else fields
 
 
 def _map_term(term: str, mapping: dict) -> str:

@@ -107,6 +107,15 @@ def translatable_fields(model) -> tuple[str, ...]:
         return ()
 
 
+def searched_columns(model, fields: Iterable[str]) -> tuple[str, ...]:
+    """`fields` plus the default language's column of each translated one while another language is active:
+    a search then matches the requested language and the default (`name` is the active language's column)."""
+    language, translated = translation.get_language(), translatable_fields(model)
+    if language in (None, default_language()):
+        return tuple(fields)
+    return (*fields, *(localized(field) for field in fields if field in translated))
+
+
 def translations_of(instance, fields: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
     """`{language: {field: value}}` for every served language but the default (an empty string: none yet)."""
     fields = fields or translatable_fields(type(instance))
