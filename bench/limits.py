@@ -22,10 +22,11 @@ COLUMNS = (
 )  # fmt: skip
 PRODUCT_COLUMNS = ", ".join(f"p.{c}" for c in COLUMNS)
 #: The benchmark's data set holds standalone products without uploaded images: what the API answers for the
-#: variant and image fields of such a product.
+#: variant and image fields of such a product. The bench serves one language (LANGUAGES=en), so `translations`
+#: (the other served languages) is empty.
 STANDALONE_FIELDS = {
     "thumbnail": None, "images": [], "structure": "standalone", "parent": None, "options": {},
-    "option_attributes": [], "variants": [], "price_range": None,
+    "option_attributes": [], "variants": [], "price_range": None, "translations": {},
 }  # fmt: skip
 
 

@@ -21,12 +21,17 @@ def render_items(cart: Cart) -> str:
     return LINE_SEPARATOR.join(f"{item.product.sku}{QUANTITY_SEPARATOR}{item.quantity}" for item in cart.items.all())
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only: "³" and "٣" are digits to `str.isdigit`, but not numbers to `int()`."""
+    return text.strip().isascii() and text.strip().isdigit()
+
+
 def parse_items(text) -> dict[str, int]:
     """{"SKU": quantity} from "SKU:2|SKU2:1"; ValueError with a readable message on bad input."""
     lines = {}
     for part in filter(None, (p.strip() for p in str(text or "").split(LINE_SEPARATOR))):
         sku, sep, quantity = part.rpartition(QUANTITY_SEPARATOR)
-        if not sep or not sku or not quantity.strip().isdigit() or int(quantity) < 1:
+        if not sep or not sku or not _is_number(quantity) or int(quantity) < 1:
             raise ValueError(f"{part!r} is not SKU{QUANTITY_SEPARATOR}quantity with a quantity of at least 1.")
         lines[sku.strip()] = lines.get(sku.strip(), 0) + int(quantity)
     return lines

@@ -48,6 +48,11 @@ def test_unknown_category_is_a_validation_problem(api_client, shelves):
     assert "category" in problem_errors(api_client.get(URL, {"category": "no-such-category"}))
 
 
+@pytest.mark.parametrize("value", ["³", "٣", "99999999999999999999999"])
+def test_a_category_that_only_looks_like_an_id_is_a_validation_problem(api_client, shelves, value):
+    assert "category" in problem_errors(api_client.get(URL, {"category": value}))
+
+
 def test_category_ids_match_any_without_duplicates(api_client, shelves):
     query = {"category_ids": f"{shelves['clothing'].pk},{shelves['electronics'].pk}"}
     response = api_client.get(URL, query)

@@ -5,7 +5,7 @@ from django import forms
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
-from shop.catalog.api.fields import parse_ids, unknown_category_message
+from shop.catalog.api.fields import MAX_ID, parse_ids, unknown_category_message
 from shop.catalog.api.variants import OptionFilter
 from shop.catalog.models import Category, Product
 from shop.catalog.selectors import product_filter
@@ -21,7 +21,7 @@ class CategoryRefField(forms.CharField):
         if not value:
             return None
         pk = None
-        if value.isdigit():
+        if value.isascii() and value.isdigit() and int(value) <= MAX_ID:  # "³" is a digit to str, not to int()
             pk = Category.objects.filter(pk=int(value)).values_list("pk", flat=True).first()
         if pk is None:
             pk = Category.objects.filter(slug=value).values_list("pk", flat=True).first()
